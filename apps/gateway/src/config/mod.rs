@@ -1,0 +1,118 @@
+//! Configuration from the environment (names per DESIGN §5), validated once at start so a
+//! mistake stops the process with one line saying what to fix, instead of failing later.
+
+mod parse;
+mod secret;
+#[cfg(test)]
+mod tests;
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use owp_db::{DatabaseUrl, PoolOptions};
+
+pub use secret::Secret;
+
+/// Where the platform runs; `prod` refuses weak or missing secrets and logs JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// A laptop: friendly defaults, generated secrets.
+    Local,
+    /// A deployment: every secret must be given and strong.
+    Prod,
+}
+
+/// HMAC algorithm of access tokens; pinned, so a token signed otherwise is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JwtAlgorithm {
+    /// HMAC-SHA256.
+    Hs256,
+    /// HMAC-SHA384.
+    Hs384,
+    /// HMAC-SHA512.
+    Hs512,
+}
+
+/// Who may create an account without an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignupMode {
+    /// New accounts wait for an admin's approval.
+    Approval,
+    /// New accounts are active at once with the `user` role.
+    Open,
+    /// Registration is refused.
+    Closed,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line, for log collectors.
+    Json,
+    /// Human-readable, for a terminal.
+    Pretty,
+}
+
+/// Everything the gateway reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `ENVIRONMENT`.
+    pub environment: Environment,
+    /// `DATABASE_URL`, or composed from `DB_*`, or SQLite under `./data/`.
+    pub database_url: DatabaseUrl,
+    /// `DB_POOL_SIZE` and `DB_POOL_TIMEOUT_MS`.
+    pub pool: PoolOptions,
+    /// `JWT_SECRET`; absent in local mode means "generate one per data directory".
+    pub jwt_secret: Option<Secret>,
+    /// `JWT_ALG`.
+    pub jwt_algorithm: JwtAlgorithm,
+    /// `ACCESS_TOKEN_TTL`.
+    pub access_token_ttl: Duration,
+    /// `REFRESH_TOKEN_TTL`.
+    pub refresh_token_ttl: Duration,
+    /// `RATE_LIMIT_PER_MINUTE`.
+    pub rate_limit_per_minute: u32,
+    /// `OLLAMA_BASE_URL`, resolved per environment.
+    pub ollama_base_url: String,
+    /// `ADMIN_BOOTSTRAP_PASSWORD`.
+    pub admin_bootstrap_password: Option<Secret>,
+    /// `ADMIN_BOOTSTRAP_PASSWORD_FORCE`.
+    pub admin_bootstrap_password_force: bool,
+    /// `SIGNUP_MODE`.
+    pub signup_mode: SignupMode,
+    /// `CORS_ORIGINS`.
+    pub cors_origins: Vec<String>,
+    /// `REDIS_URL`.
+    pub redis_url: Option<Secret>,
+    /// `BIND`.
+    pub bind: IpAddr,
+    /// `PORT` (0 picks a free port).
+    pub port: u16,
+    /// `LOG_FORMAT`.
+    pub log_format: LogFormat,
+    /// The folder for local state (the default SQLite file); created at start when used.
+    pub data_dir: PathBuf,
+}
+
+/// Every problem found in the environment, reported together so one restart fixes them all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration: {}", .0.join("; "))]
+pub struct ConfigError(pub Vec<String>);
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests never touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        parse::parse(&|name| lookup(name).filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Whether this is a production deployment.
+    pub fn is_prod(&self) -> bool {
+        self.environment == Environment::Prod
+    }
+}

@@ -1,0 +1,10 @@
+//! HTTP plumbing shared by every route: problem+json errors, extractor settings, middleware
+//! (request id, access log, metrics, security headers, CORS) and the 404/405 fallback.
+
+pub mod extract;
+pub mod fallback;
+pub mod metrics;
+pub mod problem;
+pub mod problem_fallback;
+pub mod request_context;
+pub mod security;

@@ -1,0 +1,16 @@
+//! The gateway of the Ollama Workshop Platform: the `owp` binary's CLI, configuration, HTTP
+//! server, middleware and routes.
+//!
+//! The only crate that knows about HTTP: handlers parse requests and call the domain crates
+//! through `owp_db::Database::run`; it never writes SQL itself. It is a library as well as a
+//! binary so the test harness can start the real server in-process.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+mod ollama_probe;
+pub mod openapi;
+mod routes;
+pub mod startup;
+mod state;
+pub mod telemetry;

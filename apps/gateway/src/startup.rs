@@ -1,0 +1,214 @@
+//! Builds the HTTP server from a [`Config`]: database, migrations, middleware, routes.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use owp_db::Database;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::http::extract::{json_config, path_config, payload_config, query_config};
+use crate::http::fallback::{KnownRoutes, no_route};
+use crate::http::metrics::Metrics;
+use crate::http::problem_fallback::problem_fallback;
+use crate::http::request_context::{RequestSpan, request_context};
+use crate::http::security::{cors, security_headers};
+use crate::ollama_probe::OllamaProbe;
+use crate::state::AppState;
+use crate::{openapi, routes};
+
+/// Routes a caller adds beside the platform's own (the test harness mounts probes this way).
+pub type ExtraRoutes = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
+
+/// How long a request may hold up a graceful shutdown.
+const SHUTDOWN_GRACE: u64 = 30;
+/// How long start-up waits for the database before serving anyway and retrying in the background.
+const STARTUP_DATABASE_WAIT: Duration = Duration::from_secs(1);
+/// Longest pause between migration attempts while the database is away.
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(10);
+
+/// Server options that are not configuration: they vary by caller, not by deployment.
+#[derive(Default, Clone)]
+pub struct ServeOptions {
+    /// Worker threads (default: one per core).
+    pub workers: Option<usize>,
+    /// Extra routes mounted before the fallback.
+    pub extra_routes: Option<ExtraRoutes>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data directory or the listening socket could not be set up.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Metrics could not be registered.
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    address: SocketAddr,
+    db: Database,
+}
+
+impl Application {
+    /// Prepares the database (migrating it if it answers), binds the socket and builds the app.
+    /// A database that is down does not stop the start: the server answers `/healthz` and keeps
+    /// trying to migrate in the background.
+    pub async fn build(config: &Config, options: ServeOptions) -> Result<Self, StartError> {
+        prepare_data_dir(config)?;
+        let db = Database::new(&config.database_url, config.pool);
+        migrate_or_retry_later(&db).await;
+
+        let spec = openapi::spec();
+        let known_routes = web::Data::new(KnownRoutes::from_spec(
+            &spec,
+            &[("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/*")],
+        ));
+        let metrics = web::Data::new(Metrics::new()?);
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            ollama: OllamaProbe::new(&config.ollama_base_url),
+            signup_mode: config.signup_mode,
+        });
+        let cors_origins = config.cors_origins.clone();
+        let prod = config.is_prod();
+        let extra_routes = options.extra_routes.clone();
+
+        let listener = TcpListener::bind((config.bind, config.port)).map_err(|source| StartError::Io {
+            context: format!("cannot listen on {}:{}", config.bind, config.port),
+            source,
+        })?;
+        let address = listener.local_addr().map_err(|source| StartError::Io {
+            context: "cannot read the listening address".into(),
+            source,
+        })?;
+
+        let mut server = HttpServer::new(move || {
+            let extra_routes = extra_routes.clone();
+            App::new()
+                .app_data(state.clone())
+                .app_data(metrics.clone())
+                .app_data(known_routes.clone())
+                .app_data(json_config())
+                .app_data(payload_config())
+                .app_data(path_config())
+                .app_data(query_config())
+                .wrap(from_fn(problem_fallback))
+                .wrap(cors(&cors_origins))
+                .wrap(security_headers(prod))
+                .wrap(TracingLogger::<RequestSpan>::new())
+                .wrap(from_fn(request_context))
+                .into_utoipa_app()
+                .configure(routes::register)
+                .into_app()
+                .route("/docs", web::get().to(redirect_to_docs))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .url("/openapi.json", spec.clone())
+                        .config(utoipa_swagger_ui::Config::default().validator_url("none")),
+                )
+                .configure(move |cfg| {
+                    if let Some(extra) = &extra_routes {
+                        extra(cfg);
+                    }
+                })
+                .default_service(web::to(no_route))
+        })
+        .shutdown_timeout(SHUTDOWN_GRACE)
+        .disable_signals();
+        if let Some(workers) = options.workers {
+            server = server.workers(workers);
+        }
+        let server = server
+            .listen(listener)
+            .map_err(|source| StartError::Io {
+                context: "cannot start the HTTP server".into(),
+                source,
+            })?
+            .run();
+        Ok(Self { server, address, db })
+    }
+
+    /// The bound address (useful with `PORT=0`).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// A handle to stop the server (gracefully or not) from elsewhere.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// The database the server uses.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Serves until stopped through the handle.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// `/docs` → `/docs/`, where the API page's relative asset links resolve.
+async fn redirect_to_docs() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+        .finish()
+}
+
+/// Creates the local data folder when the SQLite file lives in it (the no-configuration case).
+fn prepare_data_dir(config: &Config) -> Result<(), StartError> {
+    let in_data_dir = config
+        .database_url
+        .sqlite_path()
+        .is_some_and(|path| std::path::Path::new(path).starts_with(&config.data_dir));
+    if in_data_dir {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::Io {
+            context: format!("cannot create {}", config.data_dir.display()),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+async fn migrate_or_retry_later(db: &Database) {
+    match db.migrate_within(STARTUP_DATABASE_WAIT).await {
+        Ok(applied) => tracing::info!(applied, backend = db.backend().as_str(), "database ready"),
+        Err(err) => {
+            tracing::warn!(%err, "database not ready at start; serving anyway and retrying");
+            tokio::spawn(retry_migrations(db.clone()));
+        }
+    }
+}
+
+/// Keeps trying to migrate with growing pauses until it works (or `/readyz` did it first).
+async fn retry_migrations(db: Database) {
+    let mut delay = Duration::from_millis(250);
+    while !db.schema_ready() {
+        tokio::time::sleep(delay).await;
+        if db.schema_ready() {
+            break;
+        }
+        match db.migrate_within(STARTUP_DATABASE_WAIT).await {
+            Ok(applied) => tracing::info!(applied, "database is back; migrations applied"),
+            Err(err) => tracing::debug!(%err, "database still not ready"),
+        }
+        delay = (delay * 2).min(MAX_RETRY_DELAY);
+    }
+}

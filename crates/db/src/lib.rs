@@ -1,0 +1,25 @@
+//! Data layer of the Ollama Workshop Platform.
+//!
+//! Owns everything that touches the database engine itself, so that domain crates only write
+//! portable diesel queries against [`schema`]: the runtime choice between SQLite and PostgreSQL
+//! ([`AnyConnection`], picked from the URL), the connection pool with SQLite's pragmas, the
+//! embedded migrations of both dialects, typed ids, UTC time, paging and [`StoreError`], the one
+//! error type every store function returns so callers can tell "not found", "conflict",
+//! "dangling reference" and "database down" apart on both backends.
+
+mod connection;
+mod database;
+mod error;
+pub mod ids;
+mod migrations;
+mod paging;
+mod pool;
+pub mod schema;
+pub mod time;
+
+pub use connection::{AnyConnection, Backend, DatabaseUrl, UrlError};
+pub use database::{Database, Readiness};
+pub use error::StoreError;
+pub use migrations::{pending_migrations, run_migrations};
+pub use paging::{Page, PageError, Paged};
+pub use pool::{ConnectionManager, Pool, PoolOptions};

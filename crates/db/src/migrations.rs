@@ -1,0 +1,51 @@
+//! Embedded migrations of both dialects, run on the concrete connection (diesel's migration
+//! harness is not implemented for the multi-backend connection).
+
+use diesel::RunQueryDsl;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::connection::AnyConnection;
+use crate::error::StoreError;
+
+const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+
+/// Key of the PostgreSQL advisory lock that keeps replicas starting together from running the
+/// same migration twice.
+const MIGRATION_LOCK_KEY: i64 = 0x6f77_705f_6d69_67;
+
+/// Applies every pending migration and returns how many ran; running it again applies nothing.
+pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, StoreError> {
+    match conn {
+        AnyConnection::Pg(c) => {
+            let lock = format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})");
+            diesel::sql_query(lock).execute(c)?;
+            let applied = c.run_pending_migrations(POSTGRES).map(|v| v.len());
+            let unlock = format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})");
+            diesel::sql_query(unlock).execute(c)?;
+            applied.map_err(migration_error)
+        }
+        AnyConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE)
+            .map(|v| v.len())
+            .map_err(migration_error),
+    }
+}
+
+/// How many migrations have not run yet; `/readyz` is not ready while this is above zero.
+pub fn pending_migrations(conn: &mut AnyConnection) -> Result<usize, StoreError> {
+    match conn {
+        AnyConnection::Pg(c) => c.pending_migrations(POSTGRES).map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.pending_migrations(SQLITE).map(|v| v.len()),
+    }
+    .map_err(migration_error)
+}
+
+/// Migration failures come as boxed errors; a diesel error inside is classified as usual so an
+/// unreachable database still reads as [`StoreError::Unavailable`].
+fn migration_error(err: Box<dyn std::error::Error + Send + Sync>) -> StoreError {
+    match err.downcast::<diesel::result::Error>() {
+        Ok(diesel_err) => StoreError::from(*diesel_err),
+        Err(other) => StoreError::Internal(format!("migration failed: {other}")),
+    }
+}

@@ -1,0 +1,157 @@
+//! Fresh databases per test.
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use tempfile::TempDir;
+
+/// Which engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in a temporary folder.
+    Sqlite,
+    /// A fresh PostgreSQL database.
+    Postgres,
+}
+
+/// The server tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A database that exists only for one test: the SQLite file's folder is removed and the
+/// PostgreSQL database dropped when this value is dropped.
+pub struct TestDatabase {
+    backend: Backend,
+    url: String,
+    dir: TempDir,
+    postgres_name: Option<String>,
+}
+
+impl TestDatabase {
+    /// Creates an empty database (no migrations run yet).
+    pub fn create(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().expect("cannot create a temporary folder");
+        match backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}", dir.path().join("owp.db").display());
+                Self { backend, url, dir, postgres_name: None }
+            }
+            Backend::Postgres => {
+                let name = format!("owp_test_{}", uuid::Uuid::now_v7().simple());
+                let mut admin = connect_admin();
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("cannot create a test database");
+                let url = with_database_name(&postgres_admin_url(), &name);
+                Self { backend, url, dir, postgres_name: Some(name) }
+            }
+        }
+    }
+
+    /// The engine.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL the app is given.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// A folder that lives as long as this database, for files a test needs.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// The same PostgreSQL database reached through `host:port` (a proxy).
+    pub fn url_via(&self, address: std::net::SocketAddr) -> String {
+        replace_host(&self.url, &address.to_string())
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(name) = &self.postgres_name {
+            if let Ok(mut admin) = PgConnection::establish(&postgres_admin_url()) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
+            }
+        }
+    }
+}
+
+fn connect_admin() -> PgConnection {
+    let url = postgres_admin_url();
+    PgConnection::establish(&url).unwrap_or_else(|err| {
+        panic!(
+            "PostgreSQL is not reachable at {url}: {err}\n\
+             Every test runs on PostgreSQL as well as SQLite and never skips. Start the server \
+             (`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or \
+             `bash .ci/run` which does it for you), or point TEST_DATABASE_URL at one."
+        )
+    })
+}
+
+/// `postgres://u@h:5432/postgres?x=y` → `postgres://u@h:5432/<name>?x=y`.
+fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (scheme, rest) = base.split_once("://").unwrap_or(("postgres", base));
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let mut out = format!("{scheme}://{authority}/{name}");
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+/// Swaps the `host:port` of a PostgreSQL URL, keeping user, database and parameters.
+fn replace_host(url: &str, host_port: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+    let (userinfo, after_user) = match rest.split_once('@') {
+        Some((user, after)) => (Some(user), after),
+        None => (None, rest),
+    };
+    let path = after_user.find(['/', '?']).map_or("", |i| &after_user[i..]);
+    match userinfo {
+        Some(user) => format!("{scheme}://{user}@{host_port}{path}"),
+        None => format!("{scheme}://{host_port}{path}"),
+    }
+}
+
+/// `host:port` of a PostgreSQL URL (default port 5432).
+pub(crate) fn host_port(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let after_user = rest.rsplit_once('@').map_or(rest, |(_, a)| a);
+    let authority = after_user.split(['/', '?']).next().unwrap_or(after_user);
+    if authority.contains(':') {
+        authority.to_owned()
+    } else {
+        format!("{authority}:5432")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_postgres_urls() {
+        assert_eq!(
+            with_database_name("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            with_database_name("postgres://u:p@h/db?sslmode=disable", "t2"),
+            "postgres://u:p@h/t2?sslmode=disable"
+        );
+        assert_eq!(
+            replace_host("postgres://u@127.0.0.1:5432/t1", "127.0.0.1:9999"),
+            "postgres://u@127.0.0.1:9999/t1"
+        );
+        assert_eq!(host_port("postgres://u:p@db/x"), "db:5432");
+        assert_eq!(host_port("postgres://u@127.0.0.1:5433/x"), "127.0.0.1:5433");
+    }
+}

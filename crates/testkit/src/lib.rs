@@ -1,0 +1,45 @@
+//! Test harness of the Ollama Workshop Platform (dev-only).
+//!
+//! Starts the real gateway in-process on a random port over a fresh database — a SQLite file in
+//! a temporary folder, or a brand-new PostgreSQL database that is dropped afterwards — so every
+//! HTTP test runs the same code as production on both backends. PostgreSQL comes from
+//! `TEST_DATABASE_URL`, else `postgres://postgres@127.0.0.1:5432/postgres`; when it does not
+//! answer the test fails saying how to start it. It never skips.
+
+#![expect(
+    clippy::expect_used,
+    reason = "a harness fails the test loudly when its set-up breaks"
+)]
+
+mod app;
+mod database;
+mod outage;
+mod probes;
+mod proxy;
+
+pub use app::{TestApp, TestAppBuilder};
+pub use database::{Backend, TestDatabase, postgres_admin_url};
+pub use outage::Outage;
+pub use probes::Probes;
+pub use proxy::TcpProxy;
+
+/// Generates one test per backend from an `async fn name(backend: Backend)`, as `name::sqlite`
+/// and `name::postgres`, so the test output names the backend that failed.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::Backend::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::Backend::Postgres).await
+                }
+            }
+        )+
+    };
+}
