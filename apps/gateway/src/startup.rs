@@ -77,7 +77,11 @@ impl Application {
         let spec = openapi::spec();
         let known_routes = web::Data::new(KnownRoutes::from_spec(
             &spec,
-            &[("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/*")],
+            &[
+                ("GET", "/openapi.json"),
+                ("GET", "/docs"),
+                ("GET", "/docs/*"),
+            ],
         ));
         let metrics = web::Data::new(Metrics::new()?);
         let state = web::Data::new(AppState {
@@ -89,10 +93,11 @@ impl Application {
         let prod = config.is_prod();
         let extra_routes = options.extra_routes.clone();
 
-        let listener = TcpListener::bind((config.bind, config.port)).map_err(|source| StartError::Io {
-            context: format!("cannot listen on {}:{}", config.bind, config.port),
-            source,
-        })?;
+        let listener =
+            TcpListener::bind((config.bind, config.port)).map_err(|source| StartError::Io {
+                context: format!("cannot listen on {}:{}", config.bind, config.port),
+                source,
+            })?;
         let address = listener.local_addr().map_err(|source| StartError::Io {
             context: "cannot read the listening address".into(),
             source,
@@ -108,8 +113,8 @@ impl Application {
                 .app_data(payload_config())
                 .app_data(path_config())
                 .app_data(query_config())
-                .wrap(from_fn(problem_fallback))
                 .wrap(cors(&cors_origins))
+                .wrap(from_fn(problem_fallback))
                 .wrap(security_headers(prod))
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .wrap(from_fn(request_context))
@@ -141,7 +146,11 @@ impl Application {
                 source,
             })?
             .run();
-        Ok(Self { server, address, db })
+        Ok(Self {
+            server,
+            address,
+            db,
+        })
     }
 
     /// The bound address (useful with `PORT=0`).

@@ -1,5 +1,11 @@
 //! Every error is RFC 9457 problem+json with the right status, including actix's own.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failing test panics with its cause"
+)]
+
 use owp_testkit::{Backend, Probes, TestApp, on_both_backends};
 use reqwest::Response;
 use serde_json::Value;
@@ -23,14 +29,22 @@ async fn problem(res: Response, status: u16) -> Value {
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], status);
-    assert!(body["type"].as_str().unwrap().starts_with("urn:owp:problem:"));
+    assert!(
+        body["type"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:owp:problem:")
+    );
     assert!(!body["title"].as_str().unwrap().is_empty());
     assert!(!body["detail"].as_str().unwrap().is_empty());
     body
 }
 
 async fn probe_app(backend: Backend) -> TestApp {
-    TestApp::builder(backend).routes(Probes::default().routes()).spawn().await
+    TestApp::builder(backend)
+        .routes(Probes::default().routes())
+        .spawn()
+        .await
 }
 
 async fn unknown_route_is_404_problem(backend: Backend) {
@@ -58,19 +72,27 @@ async fn malformed_json_is_400(backend: Backend) {
         .await
         .unwrap();
     let body = problem(res, 400).await;
-    assert!(body["detail"].as_str().unwrap().starts_with("malformed JSON"), "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("malformed JSON"),
+        "{body}"
+    );
 }
 
 async fn json_of_the_wrong_shape_is_422(backend: Backend) {
     let app = TestApp::builder(backend)
-        .routes(std::sync::Arc::new(|cfg: &mut actix_web::web::ServiceConfig| {
-            cfg.route(
-                "/__probe/typed",
-                actix_web::web::post().to(|body: actix_web::web::Json<Typed>| async move {
-                    actix_web::HttpResponse::Ok().body(body.name.clone())
-                }),
-            );
-        }))
+        .routes(std::sync::Arc::new(
+            |cfg: &mut actix_web::web::ServiceConfig| {
+                cfg.route(
+                    "/__probe/typed",
+                    actix_web::web::post().to(|body: actix_web::web::Json<Typed>| async move {
+                        actix_web::HttpResponse::Ok().body(body.name.clone())
+                    }),
+                );
+            },
+        ))
         .spawn()
         .await;
     let res = app
@@ -123,7 +145,9 @@ async fn streamed_body_over_the_limit_is_413(backend: Backend) {
         .client
         .post(app.url("/__probe/echo"))
         .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
         .send()
         .await
         .expect("the server answers instead of dropping the connection");
@@ -133,7 +157,13 @@ async fn streamed_body_over_the_limit_is_413(backend: Backend) {
 async fn valid_json_passes_through(backend: Backend) {
     let app = probe_app(backend).await;
     let payload = serde_json::json!({"hello": ["world", 1, true]});
-    let res = app.client.post(app.url("/__probe/echo")).json(&payload).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/__probe/echo"))
+        .json(&payload)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap(), payload);
 }

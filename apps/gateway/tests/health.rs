@@ -1,5 +1,11 @@
 //! Liveness, readiness, request ids and the public instance facts.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failing test panics with its cause"
+)]
+
 use owp_testkit::{Backend, TestApp, on_both_backends};
 use serde_json::Value;
 
@@ -15,7 +21,10 @@ async fn healthz_answers_ok(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let res = app.get("/healthz").await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<Value>().await.unwrap(), serde_json::json!({"status": "ok"}));
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        serde_json::json!({"status": "ok"})
+    );
 }
 
 async fn readyz_names_the_backend_and_reports_ollama(backend: Backend) {
@@ -31,14 +40,20 @@ async fn readyz_names_the_backend_and_reports_ollama(backend: Backend) {
     assert_eq!(body["database"]["backend"], expected);
     assert_eq!(body["database"]["reachable"], true);
     assert_eq!(body["database"]["pending_migrations"], 0);
-    assert_eq!(body["ollama"]["reachable"], false, "nothing listens on the test Ollama URL");
+    assert_eq!(
+        body["ollama"]["reachable"], false,
+        "nothing listens on the test Ollama URL"
+    );
     assert_eq!(body["ollama"]["error"], "Ollama is not reachable");
 }
 
 async fn request_id_is_generated_or_echoed(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let generated = app.get("/healthz").await;
-    let id = generated.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let id = generated.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(uuid::Uuid::parse_str(&id).unwrap().get_version_num(), 7);
 
     let echoed = app
@@ -64,7 +79,10 @@ async fn request_id_is_generated_or_echoed(backend: Backend) {
 }
 
 async fn instance_shows_the_default_organization(backend: Backend) {
-    let app = TestApp::builder(backend).env("SIGNUP_MODE", "open").spawn().await;
+    let app = TestApp::builder(backend)
+        .env("SIGNUP_MODE", "open")
+        .spawn()
+        .await;
     let res = app.get("/api/v1/instance").await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
@@ -83,7 +101,10 @@ async fn security_headers_are_on_every_answer(backend: Backend) {
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
         assert!(
-            headers["content-security-policy"].to_str().unwrap().contains("default-src 'self'"),
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'self'"),
             "{path}"
         );
     }

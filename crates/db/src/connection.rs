@@ -159,7 +159,11 @@ mod tests {
         let file = DatabaseUrl::parse("sqlite://./data/owp.db").unwrap();
         assert_eq!(file.sqlite_path(), Some("./data/owp.db"));
         assert!(!file.is_in_memory());
-        assert!(DatabaseUrl::parse("sqlite::memory:").unwrap().is_in_memory());
+        assert!(
+            DatabaseUrl::parse("sqlite::memory:")
+                .unwrap()
+                .is_in_memory()
+        );
     }
 
     #[test]

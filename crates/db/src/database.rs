@@ -77,7 +77,9 @@ impl Database {
         E: From<StoreError> + Send + 'static,
     {
         if !self.schema_ready() {
-            return Err(StoreError::Unavailable("database schema is not migrated yet".into()).into());
+            return Err(
+                StoreError::Unavailable("database schema is not migrated yet".into()).into(),
+            );
         }
         let pool = self.pool.clone();
         spawn_blocking(move || {

@@ -128,7 +128,11 @@ mod tests {
         }
     }
 
-    fn db_error(kind: DatabaseErrorKind, message: &'static str, details: Option<&'static str>) -> StoreError {
+    fn db_error(
+        kind: DatabaseErrorKind,
+        message: &'static str,
+        details: Option<&'static str>,
+    ) -> StoreError {
         DieselError::DatabaseError(kind, Box::new(Info { message, details })).into()
     }
 
@@ -139,13 +143,23 @@ mod tests {
             "UNIQUE constraint failed: organizations.slug",
             None,
         );
-        assert_eq!(sqlite, StoreError::Conflict { field: "slug".into() });
+        assert_eq!(
+            sqlite,
+            StoreError::Conflict {
+                field: "slug".into()
+            }
+        );
         let pg = db_error(
             DatabaseErrorKind::UniqueViolation,
             "duplicate key value violates unique constraint \"organizations_slug_key\"",
             Some("Key (slug)=(default) already exists."),
         );
-        assert_eq!(pg, StoreError::Conflict { field: "slug".into() });
+        assert_eq!(
+            pg,
+            StoreError::Conflict {
+                field: "slug".into()
+            }
+        );
         let composite = db_error(
             DatabaseErrorKind::UniqueViolation,
             "UNIQUE constraint failed: roles.organization_id, roles.name",
@@ -153,7 +167,9 @@ mod tests {
         );
         assert_eq!(
             composite,
-            StoreError::Conflict { field: "organization_id, name".into() }
+            StoreError::Conflict {
+                field: "organization_id, name".into()
+            }
         );
     }
 
@@ -165,6 +181,9 @@ mod tests {
         assert!(matches!(closed, StoreError::Unavailable(_)));
         let syntax = db_error(DatabaseErrorKind::Unknown, "syntax error near FROM", None);
         assert!(matches!(syntax, StoreError::Internal(_)));
-        assert_eq!(StoreError::from(DieselError::NotFound), StoreError::NotFound);
+        assert_eq!(
+            StoreError::from(DieselError::NotFound),
+            StoreError::NotFound
+        );
     }
 }

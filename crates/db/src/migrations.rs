@@ -12,7 +12,7 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 
 /// Key of the PostgreSQL advisory lock that keeps replicas starting together from running the
 /// same migration twice.
-const MIGRATION_LOCK_KEY: i64 = 0x6f77_705f_6d69_67;
+const MIGRATION_LOCK_KEY: i64 = 0x006f_7770_5f6d_6967;
 
 /// Applies every pending migration and returns how many ran; running it again applies nothing.
 pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, StoreError> {

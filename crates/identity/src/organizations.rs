@@ -48,10 +48,9 @@ impl TryFrom<OrganizationRow> for Organization {
 
     fn try_from(row: OrganizationRow) -> Result<Self, StoreError> {
         Ok(Organization {
-            id: row
-                .id
-                .parse()
-                .map_err(|e| StoreError::Internal(format!("bad organization id {}: {e}", row.id)))?,
+            id: row.id.parse().map_err(|e| {
+                StoreError::Internal(format!("bad organization id {}: {e}", row.id))
+            })?,
             name: row.name,
             slug: row.slug,
             created_at: row.created_at,

@@ -50,7 +50,11 @@ impl TestApp {
 
     /// `GET path`.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request failed")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
     }
 
     /// The app's database handle, for state the API does not expose.
@@ -104,12 +108,15 @@ impl TestAppBuilder {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         env.extend(self.env);
-        let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration");
+        let config =
+            Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration");
         let options = ServeOptions {
             workers: Some(1),
             extra_routes: self.extra_routes,
         };
-        let app = Application::build(&config, options).await.expect("app start");
+        let app = Application::build(&config, options)
+            .await
+            .expect("app start");
         let address = format!("http://{}", app.address());
         let handle = app.handle();
         let database = app.database().clone();

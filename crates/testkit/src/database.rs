@@ -36,7 +36,12 @@ impl TestDatabase {
         match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite://{}", dir.path().join("owp.db").display());
-                Self { backend, url, dir, postgres_name: None }
+                Self {
+                    backend,
+                    url,
+                    dir,
+                    postgres_name: None,
+                }
             }
             Backend::Postgres => {
                 let name = format!("owp_test_{}", uuid::Uuid::now_v7().simple());
@@ -45,7 +50,12 @@ impl TestDatabase {
                     .execute(&mut admin)
                     .expect("cannot create a test database");
                 let url = with_database_name(&postgres_admin_url(), &name);
-                Self { backend, url, dir, postgres_name: Some(name) }
+                Self {
+                    backend,
+                    url,
+                    dir,
+                    postgres_name: Some(name),
+                }
             }
         }
     }
@@ -73,11 +83,11 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some(name) = &self.postgres_name {
-            if let Ok(mut admin) = PgConnection::establish(&postgres_admin_url()) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin);
-            }
+        if let Some(name) = &self.postgres_name
+            && let Ok(mut admin) = PgConnection::establish(&postgres_admin_url())
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin);
         }
     }
 }
@@ -96,7 +106,9 @@ fn connect_admin() -> PgConnection {
 
 /// `postgres://u@h:5432/postgres?x=y` → `postgres://u@h:5432/<name>?x=y`.
 fn with_database_name(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let (scheme, rest) = base.split_once("://").unwrap_or(("postgres", base));
     let authority = rest.split('/').next().unwrap_or(rest);
     let mut out = format!("{scheme}://{authority}/{name}");

@@ -19,12 +19,20 @@ impl Outage {
             Backend::Postgres => {
                 let proxy = TcpProxy::start(&host_port(&postgres_admin_url()), false).await;
                 let url = database.url_via(proxy.address());
-                Self { database, proxy: Some(proxy), url }
+                Self {
+                    database,
+                    proxy: Some(proxy),
+                    url,
+                }
             }
             Backend::Sqlite => {
                 let path = database.dir().join("not-yet").join("owp.db");
                 let url = format!("sqlite://{}", path.display());
-                Self { database, proxy: None, url }
+                Self {
+                    database,
+                    proxy: None,
+                    url,
+                }
             }
         }
     }
@@ -34,7 +42,11 @@ impl Outage {
         let database = TestDatabase::create(Backend::Postgres);
         let proxy = TcpProxy::start(&host_port(&postgres_admin_url()), true).await;
         let url = database.url_via(proxy.address());
-        Self { database, proxy: Some(proxy), url }
+        Self {
+            database,
+            proxy: Some(proxy),
+            url,
+        }
     }
 
     /// The URL to give the app.

@@ -32,7 +32,11 @@ impl TcpProxy {
             connections: Mutex::new(Vec::new()),
         });
         let accept_loop = tokio::spawn(accept(listener, shared.clone())).abort_handle();
-        Self { address, shared, accept_loop }
+        Self {
+            address,
+            shared,
+            accept_loop,
+        }
     }
 
     /// Where clients connect.
@@ -43,7 +47,13 @@ impl TcpProxy {
     /// Cuts every open connection and refuses new ones.
     pub fn go_down(&self) {
         self.shared.up.store(false, Ordering::SeqCst);
-        for connection in self.shared.connections.lock().expect("proxy lock").drain(..) {
+        for connection in self
+            .shared
+            .connections
+            .lock()
+            .expect("proxy lock")
+            .drain(..)
+        {
             connection.abort();
         }
     }

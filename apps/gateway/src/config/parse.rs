@@ -34,7 +34,11 @@ impl Problems {
 pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
     let mut problems = Problems(Vec::new());
     let environment = problems
-        .check(choice(env, "ENVIRONMENT", &[("local", Environment::Local), ("prod", Environment::Prod)]))
+        .check(choice(
+            env,
+            "ENVIRONMENT",
+            &[("local", Environment::Local), ("prod", Environment::Prod)],
+        ))
         .flatten()
         .unwrap_or(Environment::Local);
     let prod = environment == Environment::Prod;
@@ -57,7 +61,11 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
         .check(choice(
             env,
             "JWT_ALG",
-            &[("HS256", JwtAlgorithm::Hs256), ("HS384", JwtAlgorithm::Hs384), ("HS512", JwtAlgorithm::Hs512)],
+            &[
+                ("HS256", JwtAlgorithm::Hs256),
+                ("HS384", JwtAlgorithm::Hs384),
+                ("HS512", JwtAlgorithm::Hs512),
+            ],
         ))
         .flatten()
         .unwrap_or(JwtAlgorithm::Hs256);
@@ -74,7 +82,11 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
         .check(choice(
             env,
             "SIGNUP_MODE",
-            &[("approval", SignupMode::Approval), ("open", SignupMode::Open), ("closed", SignupMode::Closed)],
+            &[
+                ("approval", SignupMode::Approval),
+                ("open", SignupMode::Open),
+                ("closed", SignupMode::Closed),
+            ],
         ))
         .flatten()
         .unwrap_or(SignupMode::Approval);
@@ -82,15 +94,36 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
     let bind = problems
         .check(parsed::<IpAddr>(env, "BIND"))
         .flatten()
-        .unwrap_or(if prod { IpAddr::V4(Ipv4Addr::UNSPECIFIED) } else { IpAddr::V4(Ipv4Addr::LOCALHOST) });
-    let port = problems.check(number(env, "PORT", 0..=65_535)).flatten().unwrap_or(8080);
-    let log_format = problems
-        .check(choice(env, "LOG_FORMAT", &[("json", LogFormat::Json), ("pretty", LogFormat::Pretty)]))
+        .unwrap_or(if prod {
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        } else {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        });
+    let port = problems
+        .check(number(env, "PORT", 0..=65_535))
         .flatten()
-        .unwrap_or(if prod { LogFormat::Json } else { LogFormat::Pretty });
+        .unwrap_or(8080);
+    let log_format = problems
+        .check(choice(
+            env,
+            "LOG_FORMAT",
+            &[("json", LogFormat::Json), ("pretty", LogFormat::Pretty)],
+        ))
+        .flatten()
+        .unwrap_or(if prod {
+            LogFormat::Json
+        } else {
+            LogFormat::Pretty
+        });
     let admin_bootstrap_password = env("ADMIN_BOOTSTRAP_PASSWORD").map(Secret::new);
-    if prod && admin_bootstrap_password.as_ref().is_some_and(|p| p.expose().len() < 12) {
-        problems.0.push("ADMIN_BOOTSTRAP_PASSWORD must be at least 12 characters when ENVIRONMENT=prod".into());
+    if prod
+        && admin_bootstrap_password
+            .as_ref()
+            .is_some_and(|p| p.expose().len() < 12)
+    {
+        problems.0.push(
+            "ADMIN_BOOTSTRAP_PASSWORD must be at least 12 characters when ENVIRONMENT=prod".into(),
+        );
     }
 
     match (problems.0.is_empty(), database_url) {
@@ -105,7 +138,9 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
             rate_limit_per_minute: u32::try_from(rate_limit_per_minute).unwrap_or(u32::MAX),
             ollama_base_url,
             admin_bootstrap_password,
-            admin_bootstrap_password_force: truthy(env("ADMIN_BOOTSTRAP_PASSWORD_FORCE").as_deref()),
+            admin_bootstrap_password_force: truthy(
+                env("ADMIN_BOOTSTRAP_PASSWORD_FORCE").as_deref(),
+            ),
             signup_mode,
             cors_origins,
             redis_url: env("REDIS_URL").map(Secret::new),
@@ -118,8 +153,14 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
     }
 }
 
-fn choice<T: Copy>(env: Lookup<'_>, name: &str, options: &[(&str, T)]) -> Result<Option<T>, String> {
-    let Some(raw) = env(name) else { return Ok(None) };
+fn choice<T: Copy>(
+    env: Lookup<'_>,
+    name: &str,
+    options: &[(&str, T)],
+) -> Result<Option<T>, String> {
+    let Some(raw) = env(name) else {
+        return Ok(None);
+    };
     options
         .iter()
         .find(|(key, _)| key.eq_ignore_ascii_case(raw.trim()))
@@ -131,18 +172,26 @@ fn choice<T: Copy>(env: Lookup<'_>, name: &str, options: &[(&str, T)]) -> Result
 }
 
 fn parsed<T: std::str::FromStr>(env: Lookup<'_>, name: &str) -> Result<Option<T>, String> {
-    let Some(raw) = env(name) else { return Ok(None) };
+    let Some(raw) = env(name) else {
+        return Ok(None);
+    };
     raw.trim()
         .parse()
         .map(Some)
         .map_err(|_| format!("{name} is not valid (got {raw:?})"))
 }
 
-fn number<T>(env: Lookup<'_>, name: &str, range: std::ops::RangeInclusive<T>) -> Result<Option<T>, String>
+fn number<T>(
+    env: Lookup<'_>,
+    name: &str,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<Option<T>, String>
 where
     T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
 {
-    let Some(raw) = env(name) else { return Ok(None) };
+    let Some(raw) = env(name) else {
+        return Ok(None);
+    };
     match raw.trim().parse::<T>() {
         Ok(n) if range.contains(&n) => Ok(Some(n)),
         _ => Err(format!(
@@ -154,7 +203,10 @@ where
 }
 
 fn seconds(problems: &mut Problems, env: Lookup<'_>, name: &str, default: u64) -> Duration {
-    let secs = problems.check(number(env, name, 1..=31_536_000)).flatten().unwrap_or(default);
+    let secs = problems
+        .check(number(env, name, 1..=31_536_000))
+        .flatten()
+        .unwrap_or(default);
     Duration::from_secs(secs)
 }
 
@@ -162,7 +214,11 @@ fn truthy(raw: Option<&str>) -> bool {
     raw.is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
 }
 
-fn database_url(env: Lookup<'_>, prod: bool, data_dir: &std::path::Path) -> Result<DatabaseUrl, String> {
+fn database_url(
+    env: Lookup<'_>,
+    prod: bool,
+    data_dir: &std::path::Path,
+) -> Result<DatabaseUrl, String> {
     if let Some(url) = env("DATABASE_URL") {
         return DatabaseUrl::parse(&url).map_err(|e| format!("DATABASE_URL: {e}"));
     }
@@ -198,13 +254,20 @@ fn jwt_secret(env: Lookup<'_>, prod: bool) -> Result<Option<Secret>, String> {
 
 fn ollama_base_url(env: Lookup<'_>, prod: bool) -> Result<String, String> {
     let url = env("OLLAMA_BASE_URL").unwrap_or_else(|| {
-        if prod { PROD_OLLAMA_URL } else { LOCAL_OLLAMA_URL }.to_owned()
+        if prod {
+            PROD_OLLAMA_URL
+        } else {
+            LOCAL_OLLAMA_URL
+        }
+        .to_owned()
     });
     let url = url.trim().trim_end_matches('/').to_owned();
     if url.starts_with("http://") || url.starts_with("https://") {
         Ok(url)
     } else {
-        Err(format!("OLLAMA_BASE_URL must start with http:// or https:// (got {url:?})"))
+        Err(format!(
+            "OLLAMA_BASE_URL must start with http:// or https:// (got {url:?})"
+        ))
     }
 }
 
@@ -238,7 +301,9 @@ fn cors_origins(env: Lookup<'_>, prod: bool) -> Result<Vec<String>, String> {
 fn percent_encode(raw: &str) -> String {
     raw.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -6,7 +6,10 @@ use owp_db::Backend;
 use super::*;
 
 fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-    let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
     Config::from_lookup(|name| map.get(name).cloned())
 }
 
@@ -31,10 +34,18 @@ fn no_configuration_means_local_sqlite_under_data() {
 
 #[test]
 fn prod_refuses_missing_or_short_jwt_secret_in_one_line() {
-    let missing = config(&[("ENVIRONMENT", "prod"), ("DATABASE_URL", "postgres://h/db")]).unwrap_err();
-    assert!(missing.to_string().contains("JWT_SECRET is required"), "{missing}");
-    let short = config(&[("ENVIRONMENT", "prod"), ("JWT_SECRET", "short"), ("DATABASE_URL", "postgres://h/db")])
-        .unwrap_err();
+    let missing =
+        config(&[("ENVIRONMENT", "prod"), ("DATABASE_URL", "postgres://h/db")]).unwrap_err();
+    assert!(
+        missing.to_string().contains("JWT_SECRET is required"),
+        "{missing}"
+    );
+    let short = config(&[
+        ("ENVIRONMENT", "prod"),
+        ("JWT_SECRET", "short"),
+        ("DATABASE_URL", "postgres://h/db"),
+    ])
+    .unwrap_err();
     assert!(short.to_string().contains("at least 32 bytes"), "{short}");
     assert!(!short.to_string().contains('\n'));
 }
@@ -43,9 +54,15 @@ fn prod_refuses_missing_or_short_jwt_secret_in_one_line() {
 fn prod_defaults_are_cluster_friendly() {
     let c = config(&[("ENVIRONMENT", "prod"), ("JWT_SECRET", STRONG)]).unwrap();
     assert_eq!(c.database_url.backend(), Backend::Postgres);
-    assert_eq!(c.database_url.redacted(), "postgres://app:***@localhost:5432/app");
+    assert_eq!(
+        c.database_url.redacted(),
+        "postgres://app:***@localhost:5432/app"
+    );
     assert_eq!(c.bind.to_string(), "0.0.0.0");
-    assert_eq!(c.ollama_base_url, "http://ollama.default.svc.cluster.local:11434");
+    assert_eq!(
+        c.ollama_base_url,
+        "http://ollama.default.svc.cluster.local:11434"
+    );
     assert_eq!(c.log_format, LogFormat::Json);
     assert!(c.cors_origins.is_empty());
 }
@@ -61,13 +78,20 @@ fn db_parts_compose_an_encoded_postgres_url() {
     ])
     .unwrap();
     assert_eq!(c.database_url.backend(), Backend::Postgres);
-    assert_eq!(c.database_url.redacted(), "postgres://owp:***@db.internal:6543/workshop");
+    assert_eq!(
+        c.database_url.redacted(),
+        "postgres://owp:***@db.internal:6543/workshop"
+    );
     assert!(!format!("{c:?}").contains("p@ss"));
 }
 
 #[test]
 fn explicit_database_url_wins_over_parts() {
-    let c = config(&[("DATABASE_URL", "sqlite:///tmp/x.db"), ("DB_HOST", "ignored")]).unwrap();
+    let c = config(&[
+        ("DATABASE_URL", "sqlite:///tmp/x.db"),
+        ("DB_HOST", "ignored"),
+    ])
+    .unwrap();
     assert_eq!(c.database_url.sqlite_path(), Some("/tmp/x.db"));
 }
 
@@ -84,17 +108,37 @@ fn every_problem_is_reported_together() {
         ("ACCESS_TOKEN_TTL", "0"),
     ])
     .unwrap_err();
-    for needle in ["ENVIRONMENT", "PORT", "SIGNUP_MODE", "DATABASE_URL", "OLLAMA_BASE_URL", "CORS_ORIGINS", "JWT_ALG", "ACCESS_TOKEN_TTL"] {
-        assert!(err.to_string().contains(needle), "{needle} missing from {err}");
+    for needle in [
+        "ENVIRONMENT",
+        "PORT",
+        "SIGNUP_MODE",
+        "DATABASE_URL",
+        "OLLAMA_BASE_URL",
+        "CORS_ORIGINS",
+        "JWT_ALG",
+        "ACCESS_TOKEN_TTL",
+    ] {
+        assert!(
+            err.to_string().contains(needle),
+            "{needle} missing from {err}"
+        );
     }
 }
 
 #[test]
 fn force_flag_accepts_the_usual_truthy_words() {
     for yes in ["1", "true", "YES"] {
-        assert!(config(&[("ADMIN_BOOTSTRAP_PASSWORD_FORCE", yes)]).unwrap().admin_bootstrap_password_force);
+        assert!(
+            config(&[("ADMIN_BOOTSTRAP_PASSWORD_FORCE", yes)])
+                .unwrap()
+                .admin_bootstrap_password_force
+        );
     }
-    assert!(!config(&[("ADMIN_BOOTSTRAP_PASSWORD_FORCE", "no")]).unwrap().admin_bootstrap_password_force);
+    assert!(
+        !config(&[("ADMIN_BOOTSTRAP_PASSWORD_FORCE", "no")])
+            .unwrap()
+            .admin_bootstrap_password_force
+    );
 }
 
 #[test]

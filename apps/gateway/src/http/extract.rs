@@ -37,9 +37,9 @@ pub fn query_config() -> web::QueryConfig {
 
 fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &err {
-        JsonPayloadError::OverflowKnownLength { length, limit } => {
-            ApiError::PayloadTooLarge(format!("request body is {length} bytes; the limit is {limit}"))
-        }
+        JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::PayloadTooLarge(
+            format!("request body is {length} bytes; the limit is {limit}"),
+        ),
         JsonPayloadError::Overflow { limit } => {
             ApiError::PayloadTooLarge(format!("request body exceeds the limit of {limit} bytes"))
         }

@@ -109,7 +109,10 @@ mod tests {
 
     fn routes() -> KnownRoutes {
         KnownRoutes(vec![
-            (segments("/api/v1/users/{id}"), vec!["GET".into(), "PATCH".into()]),
+            (
+                segments("/api/v1/users/{id}"),
+                vec!["GET".into(), "PATCH".into()],
+            ),
             (segments("/api/v1/users"), vec!["GET".into()]),
             (segments("/docs/*"), vec!["GET".into()]),
         ])

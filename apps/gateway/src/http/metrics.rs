@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use owp_db::Database;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
 
 /// The process's metrics; one registry per app so tests running side by side do not mix.
 pub struct Metrics {
@@ -28,8 +30,11 @@ impl Metrics {
             &["method", "route", "status"],
         )?;
         let latency = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "Time to answer an HTTP request")
-                .buckets(LATENCY_BUCKETS.to_vec()),
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "Time to answer an HTTP request",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
             &["method", "route", "status"],
         )?;
         let pool_connections = IntGauge::new("db_pool_connections", "Open database connections")?;

@@ -64,9 +64,11 @@ impl Problem {
 
     /// The response carrying this problem.
     pub fn response(&self) -> HttpResponse {
-        HttpResponse::build(StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-            .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
-            .body(self.to_body())
+        HttpResponse::build(
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        )
+        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
+        .body(self.to_body())
     }
 }
 
@@ -153,7 +155,9 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let errors = match self {
-            ApiError::Conflict { errors, .. } | ApiError::Validation { errors, .. } => errors.clone(),
+            ApiError::Conflict { errors, .. } | ApiError::Validation { errors, .. } => {
+                errors.clone()
+            }
             _ => Vec::new(),
         };
         let mut response = Problem::new(self.status_code(), self.to_string())
@@ -164,10 +168,10 @@ impl ResponseError for ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
-        if let ApiError::MethodNotAllowed { allow, .. } = self {
-            if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
-                response.headers_mut().insert(header::ALLOW, value);
-            }
+        if let ApiError::MethodNotAllowed { allow, .. } = self
+            && let Ok(value) = HeaderValue::from_str(&allow.join(", "))
+        {
+            response.headers_mut().insert(header::ALLOW, value);
         }
         response
     }
@@ -216,7 +220,12 @@ mod tests {
     fn store_errors_map_to_the_right_statuses() {
         let cases = [
             (StoreError::NotFound, 404),
-            (StoreError::Conflict { field: "slug".into() }, 409),
+            (
+                StoreError::Conflict {
+                    field: "slug".into(),
+                },
+                409,
+            ),
             (StoreError::ForeignKey { field: None }, 409),
             (StoreError::Unavailable("down".into()), 503),
             (StoreError::Internal("bug".into()), 500),

@@ -1,5 +1,6 @@
-//! Turns any error response that is not already problem+json (actix's own 404/405/400s, CORS
-//! refusals, …) into one, keeping its status and headers.
+//! Turns error responses that carry no JSON (actix's own 400s, CORS refusals, …) into
+//! problem+json, keeping their status and headers. JSON error bodies a handler chose on purpose
+//! (such as `/readyz`'s 503 report) pass unchanged.
 
 use actix_web::Error;
 use actix_web::body::{BoxBody, MessageBody};
@@ -16,11 +17,15 @@ pub async fn problem_fallback(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let res = next.call(req).await?;
     let status = res.status();
-    let is_problem = res
+    let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            let media = v.split(';').next().unwrap_or_default().trim();
+            media == "application/json" || media.ends_with("+json")
+        });
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
         return Ok(res.map_into_boxed_body());
     }
     let detail = res

@@ -18,9 +18,15 @@ pub fn security_headers(prod: bool) -> DefaultHeaders {
         .add((header::REFERRER_POLICY, "no-referrer"))
         .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
         .add(("cross-origin-opener-policy", "same-origin"))
-        .add(("permissions-policy", "camera=(), microphone=(), geolocation=()"));
+        .add((
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=()",
+        ));
     if prod {
-        headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"))
+        headers.add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        ))
     } else {
         headers
     }

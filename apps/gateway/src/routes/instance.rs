@@ -41,10 +41,7 @@ pub struct OrganizationSummary {
 )]
 #[get("/instance")]
 pub async fn instance(state: web::Data<AppState>) -> Result<web::Json<Instance>, ApiError> {
-    let organization = state
-        .db
-        .run(|conn| organizations::default_organization(conn))
-        .await?;
+    let organization = state.db.run(organizations::default_organization).await?;
     Ok(web::Json(Instance {
         name: "Ollama Workshop Platform",
         version: env!("CARGO_PKG_VERSION"),

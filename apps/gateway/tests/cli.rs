@@ -1,0 +1,134 @@
+//! The `owp` binary: version, openapi, migrate, configuration refusals, signals.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failing test panics with its cause"
+)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use owp_testkit::{Backend, TestDatabase, on_both_backends};
+use support::{Owp, command};
+
+on_both_backends!(
+    migrate_is_idempotent,
+    sigterm_stops_the_binary_gracefully,
+    sigint_stops_the_binary_gracefully,
+);
+
+#[test]
+fn version_is_printed() {
+    let out = command(&["--version"], &[]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        format!("owp {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn openapi_prints_the_3_1_document() {
+    let out = command(&["openapi"], &[]).output().unwrap();
+    assert!(out.status.success());
+    let spec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1."));
+    assert!(spec["paths"]["/readyz"]["get"].is_object());
+}
+
+#[test]
+fn prod_without_a_strong_jwt_secret_refuses_to_start_in_one_line() {
+    for secret in [None, Some("too-short")] {
+        let mut vars = vec![
+            ("ENVIRONMENT", "prod"),
+            ("DATABASE_URL", "postgres://127.0.0.1:9/x"),
+        ];
+        if let Some(secret) = secret {
+            vars.push(("JWT_SECRET", secret));
+        }
+        let out = command(&["serve"], &vars).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{secret:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("JWT_SECRET"), "{stderr}");
+    }
+}
+
+#[test]
+fn bad_configuration_names_every_mistake() {
+    let out = command(
+        &["serve"],
+        &[("PORT", "http"), ("SIGNUP_MODE", "sometimes")],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("PORT") && stderr.contains("SIGNUP_MODE"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn migrate_reports_an_unreachable_database() {
+    let out = command(
+        &["migrate"],
+        &[
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1:9/none"),
+            ("DB_POOL_TIMEOUT_MS", "300"),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("migration failed: database unavailable"),
+        "{stderr}"
+    );
+}
+
+async fn migrate_is_idempotent(backend: Backend) {
+    let db = TestDatabase::create(backend);
+    let first = command(&["migrate"], &[("DATABASE_URL", db.url())])
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let first = String::from_utf8(first.stdout).unwrap();
+    assert!(first.starts_with("applied 1 migration(s)"), "{first}");
+    let second = command(&["migrate"], &[("DATABASE_URL", db.url())])
+        .output()
+        .unwrap();
+    assert!(second.status.success());
+    let second = String::from_utf8(second.stdout).unwrap();
+    assert!(second.starts_with("applied 0 migration(s)"), "{second}");
+}
+
+async fn stops_on(backend: Backend, signal: &str) {
+    let db = TestDatabase::create(backend);
+    let started = Instant::now();
+    let mut owp = Owp::serve(&[("DATABASE_URL", db.url())]).await;
+    let health = reqwest::get(owp.url("/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    eprintln!("{backend:?}: healthy {:?} after spawn", started.elapsed());
+
+    owp.signal(signal);
+    let status = owp.wait(Duration::from_secs(20)).await;
+    assert!(status.success(), "exit status {status:?}");
+    assert!(owp.stderr().contains("shutting down"), "{}", owp.stderr());
+}
+
+async fn sigterm_stops_the_binary_gracefully(backend: Backend) {
+    stops_on(backend, "TERM").await;
+}
+
+async fn sigint_stops_the_binary_gracefully(backend: Backend) {
+    stops_on(backend, "INT").await;
+}

@@ -1,0 +1,101 @@
+//! Runs the real `owp` binary for tests of its process behaviour (signals, exit codes).
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::Duration;
+
+/// An `owp` process.
+pub struct Owp {
+    child: Child,
+    address: String,
+    stderr: String,
+}
+
+/// `owp` with a clean environment plus `vars`, run in a fresh folder.
+pub fn command(args: &[&str], vars: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_owp"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("OLLAMA_BASE_URL", "http://127.0.0.1:9")
+        .current_dir(std::env::temp_dir());
+    for (name, value) in vars {
+        cmd.env(name, value);
+    }
+    cmd
+}
+
+impl Owp {
+    /// Starts `owp serve` on a random port and waits for its "serving" line.
+    pub async fn serve(vars: &[(&str, &str)]) -> Self {
+        let mut all = vec![("PORT", "0")];
+        all.extend_from_slice(vars);
+        let mut child = command(&["serve"], &all)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("owp starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let address = tokio::task::spawn_blocking(move || {
+            let mut line = String::new();
+            BufReader::new(stdout)
+                .read_line(&mut line)
+                .expect("stdout line");
+            line
+        })
+        .await
+        .unwrap();
+        let address = address
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {address:?}"))
+            .to_owned();
+        Self {
+            child,
+            address,
+            stderr: String::new(),
+        }
+    }
+
+    /// Absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Sends a signal by name (`TERM`, `INT`).
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{name}"), self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    /// Waits for the process to exit and collects its stderr.
+    pub async fn wait(&mut self, limit: Duration) -> ExitStatus {
+        let mut stderr = self.child.stderr.take().expect("stderr");
+        let collected = tokio::task::spawn_blocking(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        let status = tokio::time::timeout(limit, collected)
+            .await
+            .expect("owp exits in time")
+            .unwrap();
+        self.stderr = status;
+        self.child.wait().expect("exit status")
+    }
+
+    /// What the process wrote to stderr (after [`Owp::wait`]).
+    pub fn stderr(&self) -> &str {
+        &self.stderr
+    }
+}
+
+impl Drop for Owp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,197 @@
+//! `StoreError` classification and schema parity, on real SQLite and PostgreSQL databases.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failing test panics with its cause"
+)]
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use diesel::RunQueryDsl;
+use diesel::connection::SimpleConnection;
+use diesel::sql_types::{Bool, Text};
+use owp_db::{AnyConnection, Database, DatabaseUrl, PoolOptions, StoreError};
+use owp_testkit::{Backend, Outage, TestDatabase, on_both_backends};
+
+on_both_backends!(
+    errors_are_told_apart,
+    migrations_are_idempotent_and_ready,
+    unreachable_database_is_unavailable,
+);
+
+async fn migrated(db: &TestDatabase) -> Database {
+    let url = DatabaseUrl::parse(db.url()).unwrap();
+    let database = Database::new(&url, PoolOptions::default());
+    database
+        .migrate_within(Duration::from_secs(5))
+        .await
+        .unwrap();
+    database
+}
+
+fn batch(conn: &mut AnyConnection, sql: &str) -> Result<(), StoreError> {
+    match conn {
+        AnyConnection::Pg(c) => c.batch_execute(sql),
+        AnyConnection::Sqlite(c) => c.batch_execute(sql),
+    }
+    .map_err(StoreError::from)
+}
+
+async fn errors_are_told_apart(backend: Backend) {
+    let test_db = TestDatabase::create(backend);
+    let db = migrated(&test_db).await;
+    let outcome = db
+        .run(|conn| {
+            batch(
+                conn,
+                "CREATE TABLE parents (id TEXT PRIMARY KEY NOT NULL, code TEXT NOT NULL UNIQUE);
+                 CREATE TABLE children (id TEXT PRIMARY KEY NOT NULL,
+                     parent_id TEXT NOT NULL REFERENCES parents (id));
+                 INSERT INTO parents (id, code) VALUES ('p1', 'alpha');",
+            )?;
+            let duplicate = batch(
+                conn,
+                "INSERT INTO parents (id, code) VALUES ('p2', 'alpha')",
+            );
+            let dangling = batch(
+                conn,
+                "INSERT INTO children (id, parent_id) VALUES ('c1', 'nope')",
+            );
+            batch(
+                conn,
+                "INSERT INTO children (id, parent_id) VALUES ('c2', 'p1')",
+            )?;
+            let in_use = batch(conn, "DELETE FROM parents WHERE id = 'p1'");
+            let missing = diesel::sql_query("SELECT code FROM parents WHERE id = 'zzz'")
+                .get_result::<Code>(conn)
+                .map_err(StoreError::from);
+            Ok::<_, StoreError>((duplicate, dangling, in_use, missing.map(|c| c.code)))
+        })
+        .await
+        .unwrap();
+    let (duplicate, dangling, in_use, missing) = outcome;
+    assert_eq!(
+        duplicate,
+        Err(StoreError::Conflict {
+            field: "code".into()
+        })
+    );
+    let expected_fk_field = match backend {
+        Backend::Postgres => Some("parent_id".to_owned()),
+        Backend::Sqlite => None,
+    };
+    assert_eq!(
+        dangling,
+        Err(StoreError::ForeignKey {
+            field: expected_fk_field.clone()
+        })
+    );
+    assert!(
+        matches!(in_use, Err(StoreError::ForeignKey { .. })),
+        "{in_use:?}"
+    );
+    assert_eq!(missing, Err(StoreError::NotFound));
+}
+
+#[derive(diesel::QueryableByName)]
+struct Code {
+    #[diesel(sql_type = Text)]
+    code: String,
+}
+
+async fn migrations_are_idempotent_and_ready(backend: Backend) {
+    let test_db = TestDatabase::create(backend);
+    let db = migrated(&test_db).await;
+    let again = Database::new(
+        &DatabaseUrl::parse(test_db.url()).unwrap(),
+        PoolOptions::default(),
+    );
+    assert_eq!(again.migrate_within(Duration::from_secs(5)).await, Ok(0));
+    let readiness = db.readiness(Duration::from_secs(2)).await;
+    assert!(readiness.is_ready(), "{readiness:?}");
+    assert_eq!(readiness.pending_migrations, Some(0));
+}
+
+async fn unreachable_database_is_unavailable(backend: Backend) {
+    let outage = Outage::start_down(backend).await;
+    let options = PoolOptions {
+        max_size: 2,
+        acquire_timeout: Duration::from_millis(300),
+    };
+    let db = Database::new(&DatabaseUrl::parse(outage.url()).unwrap(), options);
+    let before = db.run(|_| Ok::<_, StoreError>(())).await;
+    assert!(
+        matches!(before, Err(StoreError::Unavailable(_))),
+        "not migrated yet: {before:?}"
+    );
+    let migrate = db.migrate_within(Duration::from_millis(300)).await;
+    assert!(
+        matches!(migrate, Err(StoreError::Unavailable(_))),
+        "{migrate:?}"
+    );
+    let readiness = db.readiness(Duration::from_millis(300)).await;
+    assert!(
+        !readiness.reachable && readiness.error.is_some(),
+        "{readiness:?}"
+    );
+
+    outage.restore();
+    assert_eq!(db.migrate_within(Duration::from_secs(5)).await, Ok(1));
+    assert_eq!(db.run(|_| Ok::<_, StoreError>(7)).await, Ok(7));
+}
+
+/// Both migration trees must produce the same tables, columns and nullability.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_dialects_produce_the_same_schema() {
+    let sqlite_db = TestDatabase::create(Backend::Sqlite);
+    let postgres_db = TestDatabase::create(Backend::Postgres);
+    let sqlite = columns(&migrated(&sqlite_db).await).await;
+    let postgres = columns(&migrated(&postgres_db).await).await;
+    assert!(
+        sqlite
+            .iter()
+            .any(|c| c.0 == "organizations" && c.1 == "slug")
+    );
+    assert_eq!(sqlite, postgres);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Bool)]
+    nullable: bool,
+}
+
+async fn columns(db: &Database) -> BTreeSet<(String, String, bool)> {
+    let rows = db
+        .run(|conn| {
+            match conn {
+                AnyConnection::Pg(c) => diesel::sql_query(
+                    "SELECT table_name::text AS table_name, column_name::text AS column_name,
+                            (is_nullable = 'YES') AS nullable
+                     FROM information_schema.columns
+                     WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+                )
+                .load::<Column>(c),
+                AnyConnection::Sqlite(c) => diesel::sql_query(
+                    "SELECT m.name AS table_name, p.name AS column_name,
+                            (p.\"notnull\" = 0 AND p.pk = 0) AS nullable
+                     FROM sqlite_master m JOIN pragma_table_info(m.name) p
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+                       AND m.name <> '__diesel_schema_migrations'",
+                )
+                .load::<Column>(c),
+            }
+            .map_err(StoreError::from)
+        })
+        .await
+        .unwrap();
+    rows.into_iter()
+        .map(|c| (c.table_name, c.column_name, c.nullable))
+        .collect()
+}
