@@ -102,7 +102,12 @@ async fn migrate_is_idempotent(backend: Backend) {
         String::from_utf8_lossy(&first.stderr)
     );
     let first = String::from_utf8(first.stdout).unwrap();
-    assert!(first.starts_with("applied 1 migration(s)"), "{first}");
+    let applied: usize = first
+        .strip_prefix("applied ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected output {first}"));
+    assert!(applied > 0, "{first}");
     let second = command(&["migrate"], &[("DATABASE_URL", db.url())])
         .output()
         .unwrap();

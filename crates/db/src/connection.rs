@@ -13,6 +13,9 @@ pub enum AnyConnection {
     Sqlite(SqliteConnection),
 }
 
+/// The query backend of [`AnyConnection`], for boxed queries built before the engine is known.
+pub type AnyBackend = <AnyConnection as Connection>::Backend;
+
 /// Which engine a URL points at; reported by `/readyz` and used to pick the migration dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

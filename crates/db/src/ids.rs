@@ -43,6 +43,21 @@ typed_id!(
     OrganizationId
 );
 
+typed_id!(
+    /// Identifies a user account.
+    UserId
+);
+
+typed_id!(
+    /// Identifies a credential (a password or an API key).
+    CredentialId
+);
+
+typed_id!(
+    /// Identifies an audit event.
+    AuditEventId
+);
+
 #[cfg(test)]
 mod tests {
     use super::OrganizationId;

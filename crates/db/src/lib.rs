@@ -17,7 +17,7 @@ mod pool;
 pub mod schema;
 pub mod time;
 
-pub use connection::{AnyConnection, Backend, DatabaseUrl, UrlError};
+pub use connection::{AnyBackend, AnyConnection, Backend, DatabaseUrl, UrlError};
 pub use database::{Database, Readiness};
 pub use error::StoreError;
 pub use migrations::{pending_migrations, run_migrations};

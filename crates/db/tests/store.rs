@@ -138,7 +138,8 @@ async fn unreachable_database_is_unavailable(backend: Backend) {
     );
 
     outage.restore();
-    assert_eq!(db.migrate_within(Duration::from_secs(5)).await, Ok(1));
+    let applied = db.migrate_within(Duration::from_secs(5)).await;
+    assert!(matches!(applied, Ok(n) if n > 0), "{applied:?}");
     assert_eq!(db.run(|_| Ok::<_, StoreError>(7)).await, Ok(7));
 }
 

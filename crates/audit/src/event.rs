@@ -1,0 +1,212 @@
+//! Event types and the shapes of events going in and coming out.
+
+use chrono::NaiveDateTime;
+use owp_db::ids::{AuditEventId, CredentialId, OrganizationId, UserId};
+use serde::Serialize;
+
+/// Every kind of event the platform records; stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventType {
+    /// A sign-in succeeded.
+    LoginSuccess,
+    /// A sign-in failed (unknown email, wrong password, pending or disabled account, throttled).
+    LoginFailure,
+    /// A session was ended.
+    Logout,
+    /// A used refresh token was presented again; its whole family was revoked.
+    TokenRefreshReuse,
+    /// Someone registered.
+    UserRegistered,
+    /// An admin created a user.
+    UserCreated,
+    /// An admin approved a pending user.
+    UserApproved,
+    /// An admin rejected a pending user.
+    UserRejected,
+    /// A user's profile or state changed.
+    UserUpdated,
+    /// A user was disabled.
+    UserDisabled,
+    /// A user's roles changed.
+    RolesChanged,
+    /// A user changed their own password.
+    PasswordChanged,
+    /// An admin set a user's password.
+    PasswordSet,
+    /// An API key was issued.
+    ApiKeyIssued,
+    /// An API key was revoked.
+    ApiKeyRevoked,
+    /// A user's model or tool grants changed.
+    GrantChanged,
+    /// A model was pulled into Ollama.
+    ModelPulled,
+    /// A model was deleted from Ollama.
+    ModelDeleted,
+}
+
+/// A stored event type name that this build does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown audit event type {0:?}")]
+pub struct UnknownEventType(pub String);
+
+impl EventType {
+    /// Every event type, for validation messages and filters.
+    pub const ALL: [EventType; 18] = [
+        EventType::LoginSuccess,
+        EventType::LoginFailure,
+        EventType::Logout,
+        EventType::TokenRefreshReuse,
+        EventType::UserRegistered,
+        EventType::UserCreated,
+        EventType::UserApproved,
+        EventType::UserRejected,
+        EventType::UserUpdated,
+        EventType::UserDisabled,
+        EventType::RolesChanged,
+        EventType::PasswordChanged,
+        EventType::PasswordSet,
+        EventType::ApiKeyIssued,
+        EventType::ApiKeyRevoked,
+        EventType::GrantChanged,
+        EventType::ModelPulled,
+        EventType::ModelDeleted,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::LoginSuccess => "login_success",
+            EventType::LoginFailure => "login_failure",
+            EventType::Logout => "logout",
+            EventType::TokenRefreshReuse => "token_refresh_reuse",
+            EventType::UserRegistered => "user_registered",
+            EventType::UserCreated => "user_created",
+            EventType::UserApproved => "user_approved",
+            EventType::UserRejected => "user_rejected",
+            EventType::UserUpdated => "user_updated",
+            EventType::UserDisabled => "user_disabled",
+            EventType::RolesChanged => "roles_changed",
+            EventType::PasswordChanged => "password_changed",
+            EventType::PasswordSet => "password_set",
+            EventType::ApiKeyIssued => "api_key_issued",
+            EventType::ApiKeyRevoked => "api_key_revoked",
+            EventType::GrantChanged => "grant_changed",
+            EventType::ModelPulled => "model_pulled",
+            EventType::ModelDeleted => "model_deleted",
+        }
+    }
+}
+
+impl std::str::FromStr for EventType {
+    type Err = UnknownEventType;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EventType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| UnknownEventType(s.to_owned()))
+    }
+}
+
+/// Where a request came from; the gateway fills it once per request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditContext {
+    /// The signed-in user acting, if any.
+    pub actor_user_id: Option<UserId>,
+    /// The tenant the action happens in.
+    pub organization_id: Option<OrganizationId>,
+    /// Client address.
+    pub ip: Option<String>,
+    /// Client software.
+    pub user_agent: Option<String>,
+    /// The request id of the access log.
+    pub request_id: Option<String>,
+}
+
+/// One event to record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAuditEvent {
+    /// What happened.
+    pub event_type: EventType,
+    /// Whom it concerned.
+    pub subject_user_id: Option<UserId>,
+    /// The credential used or affected.
+    pub credential_id: Option<CredentialId>,
+    /// Event-specific facts (never secrets).
+    pub detail: serde_json::Value,
+}
+
+impl NewAuditEvent {
+    /// An event of `event_type` with no subject and an empty detail.
+    pub fn new(event_type: EventType) -> Self {
+        Self {
+            event_type,
+            subject_user_id: None,
+            credential_id: None,
+            detail: serde_json::Value::Object(serde_json::Map::new()),
+        }
+    }
+
+    /// Sets whom the event concerns.
+    pub fn subject(mut self, user: UserId) -> Self {
+        self.subject_user_id = Some(user);
+        self
+    }
+
+    /// Sets the credential involved.
+    pub fn credential(mut self, credential: CredentialId) -> Self {
+        self.credential_id = Some(credential);
+        self
+    }
+
+    /// Sets the detail object.
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+/// A recorded event, as the audit API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    /// Stable id.
+    pub id: AuditEventId,
+    /// Position in the chain.
+    pub seq: i64,
+    /// When it happened (UTC).
+    pub occurred_at: NaiveDateTime,
+    /// What happened (stored name; kept as text so old rows stay readable).
+    pub event_type: String,
+    /// Who did it.
+    pub actor_user_id: Option<String>,
+    /// Whom it concerned.
+    pub subject_user_id: Option<String>,
+    /// The credential used or affected.
+    pub credential_id: Option<String>,
+    /// The tenant.
+    pub organization_id: Option<String>,
+    /// Client address.
+    pub ip: Option<String>,
+    /// Client software.
+    pub user_agent: Option<String>,
+    /// Request id.
+    pub request_id: Option<String>,
+    /// Event-specific facts.
+    pub detail: serde_json::Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventType;
+
+    #[test]
+    fn every_type_round_trips_through_its_name() {
+        for t in EventType::ALL {
+            assert_eq!(t.as_str().parse::<EventType>(), Ok(t));
+            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+        }
+        assert!("login_succes".parse::<EventType>().is_err());
+    }
+}
