@@ -58,6 +58,21 @@ typed_id!(
     AuditEventId
 );
 
+typed_id!(
+    /// Identifies a role.
+    RoleId
+);
+
+typed_id!(
+    /// Identifies a sign-in session (the `sid` of access tokens).
+    SessionId
+);
+
+typed_id!(
+    /// Identifies an invitation.
+    InvitationId
+);
+
 #[cfg(test)]
 mod tests {
     use super::OrganizationId;

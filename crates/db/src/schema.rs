@@ -64,5 +64,198 @@ diesel::table! {
     }
 }
 
+
+diesel::table! {
+    /// Accounts. `email_normalized` (lowercase) is unique, so sign-in is case-insensitive.
+    users (id) {
+        /// UUIDv7 as text.
+        id -> Text,
+        /// The tenant.
+        organization_id -> Text,
+        /// As the user typed it (trimmed).
+        email -> Text,
+        /// Lowercased; the unique key.
+        email_normalized -> Text,
+        /// Display name.
+        full_name -> Nullable<Text>,
+        /// `pending`, `active`, `disabled` or `rejected`.
+        status -> Text,
+        /// The admin who approved or rejected.
+        approved_by -> Nullable<Text>,
+        /// When that happened.
+        approved_at -> Nullable<Timestamp>,
+        /// The admin's note on approval.
+        admin_notes -> Nullable<Text>,
+        /// JSON array of model names, or NULL for "whatever the roles allow".
+        allowed_model_ids -> Nullable<Text>,
+        /// JSON array of tool ids, or NULL for "whatever the roles allow".
+        allowed_tool_ids -> Nullable<Text>,
+        /// Last successful sign-in.
+        last_login_at -> Nullable<Timestamp>,
+        /// UTC.
+        created_at -> Timestamp,
+        /// UTC.
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// System roles (no organization) and each organization's custom roles.
+    roles (id) {
+        /// UUID as text (fixed for system roles).
+        id -> Text,
+        /// NULL for system roles.
+        organization_id -> Nullable<Text>,
+        /// Unique per organization.
+        name -> Text,
+        /// What the role is for.
+        description -> Text,
+        /// System roles cannot be deleted or renamed.
+        is_system -> Bool,
+        /// UTC.
+        created_at -> Timestamp,
+        /// UTC.
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// `resource:action` permissions granted by a role.
+    role_permissions (role_id, permission) {
+        /// The role.
+        role_id -> Text,
+        /// e.g. `users:read`.
+        permission -> Text,
+    }
+}
+
+diesel::table! {
+    /// Which user holds which role.
+    user_roles (user_id, role_id) {
+        /// The user.
+        user_id -> Text,
+        /// The role.
+        role_id -> Text,
+    }
+}
+
+diesel::table! {
+    /// Secrets bound to a user: the `password` credential and API keys.
+    credentials (id) {
+        /// UUIDv7 as text.
+        id -> Text,
+        /// The owner.
+        user_id -> Text,
+        /// `password` or `api_key`.
+        kind -> Text,
+        /// Shown in lists (`password` for passwords).
+        label -> Text,
+        /// API keys: the public lookup part of the key; unique.
+        key_prefix -> Nullable<Text>,
+        /// argon2id PHC string.
+        secret_hash -> Text,
+        /// API keys: JSON array of permissions, or NULL for the owner's.
+        scopes -> Nullable<Text>,
+        /// API keys: JSON array of model names, or NULL for the owner's.
+        allowed_model_ids -> Nullable<Text>,
+        /// When the key stops working.
+        expires_at -> Nullable<Timestamp>,
+        /// Last successful use.
+        last_used_at -> Nullable<Timestamp>,
+        /// When it was revoked.
+        revoked_at -> Nullable<Timestamp>,
+        /// UTC.
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Sign-in sessions; an access token's `sid`. Revoking one ends its tokens at once.
+    sessions (id) {
+        /// UUIDv7 as text.
+        id -> Text,
+        /// The user.
+        user_id -> Text,
+        /// UTC.
+        created_at -> Timestamp,
+        /// When its refresh tokens stop working.
+        expires_at -> Timestamp,
+        /// Set by sign-out, password change or refresh-token reuse.
+        revoked_at -> Nullable<Timestamp>,
+        /// Client address at sign-in.
+        ip -> Nullable<Text>,
+        /// Client software at sign-in.
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Opaque refresh tokens (stored hashed), one family per session, rotated on every use.
+    refresh_tokens (id) {
+        /// UUIDv7 as text.
+        id -> Text,
+        /// The family.
+        session_id -> Text,
+        /// SHA-256 of the token.
+        token_hash -> Text,
+        /// UTC.
+        created_at -> Timestamp,
+        /// UTC.
+        expires_at -> Timestamp,
+        /// Set when exchanged; presenting it again is reuse.
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Single-use, expiring invitations to join an organization.
+    invitations (id) {
+        /// UUIDv7 as text.
+        id -> Text,
+        /// Where the invitee lands.
+        organization_id -> Text,
+        /// Who is invited.
+        email -> Text,
+        /// JSON array of role names given on acceptance.
+        roles -> Text,
+        /// SHA-256 of the invite token.
+        token_hash -> Text,
+        /// The inviting admin.
+        created_by -> Nullable<Text>,
+        /// UTC.
+        created_at -> Timestamp,
+        /// UTC.
+        expires_at -> Timestamp,
+        /// When accepted.
+        accepted_at -> Nullable<Timestamp>,
+        /// The account created by accepting.
+        accepted_user_id -> Nullable<Text>,
+        /// When revoked.
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(audit_events -> organizations (organization_id));
-diesel::allow_tables_to_appear_in_same_query!(organizations, audit_events, audit_chain);
+diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(roles -> organizations (organization_id));
+diesel::joinable!(role_permissions -> roles (role_id));
+diesel::joinable!(user_roles -> roles (role_id));
+diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(credentials -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(invitations -> organizations (organization_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    audit_events,
+    audit_chain,
+    users,
+    roles,
+    role_permissions,
+    user_roles,
+    credentials,
+    sessions,
+    refresh_tokens,
+    invitations,
+);
