@@ -44,6 +44,12 @@ pub enum EventType {
     ModelPulled,
     /// A model was deleted from Ollama.
     ModelDeleted,
+    /// A custom role was created.
+    RoleCreated,
+    /// A custom role's name, description or permissions changed.
+    RoleUpdated,
+    /// A custom role was deleted.
+    RoleDeleted,
 }
 
 /// A stored event type name that this build does not know.
@@ -53,7 +59,7 @@ pub struct UnknownEventType(pub String);
 
 impl EventType {
     /// Every event type, for validation messages and filters.
-    pub const ALL: [EventType; 18] = [
+    pub const ALL: [EventType; 21] = [
         EventType::LoginSuccess,
         EventType::LoginFailure,
         EventType::Logout,
@@ -72,6 +78,9 @@ impl EventType {
         EventType::GrantChanged,
         EventType::ModelPulled,
         EventType::ModelDeleted,
+        EventType::RoleCreated,
+        EventType::RoleUpdated,
+        EventType::RoleDeleted,
     ];
 
     /// The stored name.
@@ -95,6 +104,9 @@ impl EventType {
             EventType::GrantChanged => "grant_changed",
             EventType::ModelPulled => "model_pulled",
             EventType::ModelDeleted => "model_deleted",
+            EventType::RoleCreated => "role_created",
+            EventType::RoleUpdated => "role_updated",
+            EventType::RoleDeleted => "role_deleted",
         }
     }
 }

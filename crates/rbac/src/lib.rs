@@ -1,5 +1,21 @@
-//! Authorisation: roles, `resource:action` permissions, role assignment and per-user grants
-//! (allowed models and tools), folded into the `Principal` every request is checked against.
+//! Authorisation: `resource:action` permissions, system and custom roles, role assignment and
+//! per-user grants (allowed models and tools), folded into the [`Principal`] every request is
+//! checked against.
 //!
-//! Kept apart from identity so that services which only need to check a principal do not pull in
-//! sign-in and token code. The account-lifecycle issue fills this crate (crate order: rbac → db).
+//! Kept apart from identity so services that only check a principal do not pull in sign-in and
+//! token code. Role assignment is audited, so this crate records events through `owp-audit`
+//! (DESIGN §2 lets rbac use audit and db only).
+
+mod grants;
+pub mod permissions;
+mod principal;
+mod roles;
+mod seed;
+
+pub use grants::{Grants, parse_list};
+pub use principal::{Forbidden, Principal};
+pub use roles::{
+    NewRole, RbacError, Role, RoleChange, create_role, delete_role, get_role, list_roles,
+    permissions_of, resolve_role_names, role_names_of, set_user_roles, update_role,
+};
+pub use seed::{SYSTEM_ROLES, SystemRole, seed_system_roles};

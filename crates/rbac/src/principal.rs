@@ -1,0 +1,132 @@
+//! [`Principal`]: who is calling, with everything needed to decide what they may do.
+
+use std::collections::BTreeSet;
+
+use owp_db::ids::{CredentialId, OrganizationId, SessionId, UserId};
+
+use crate::permissions;
+
+/// The caller of a request, loaded once per request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Principal {
+    /// The user.
+    pub user_id: UserId,
+    /// The user's organization.
+    pub organization_id: OrganizationId,
+    /// Role names.
+    pub roles: Vec<String>,
+    /// Effective permissions: the roles' union, narrowed by an API key's scopes.
+    pub permissions: BTreeSet<String>,
+    /// Models the caller may use (`None` = any), narrowed by an API key's allowlist.
+    pub allowed_model_ids: Option<Vec<String>>,
+    /// Tools the caller may use (`None` = any).
+    pub allowed_tool_ids: Option<Vec<String>>,
+    /// The session of a JWT caller.
+    pub session_id: Option<SessionId>,
+    /// The API key of a key caller.
+    pub credential_id: Option<CredentialId>,
+}
+
+/// The caller lacks a permission.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("this needs the {0} permission")]
+pub struct Forbidden(pub String);
+
+impl Principal {
+    /// Whether the caller holds `permission`.
+    pub fn has(&self, permission: &str) -> bool {
+        self.permissions.contains(permission)
+    }
+
+    /// `Ok` when the caller holds `permission`, so handlers can write `principal.require(..)?`.
+    pub fn require(&self, permission: &str) -> Result<(), Forbidden> {
+        if self.has(permission) {
+            Ok(())
+        } else {
+            Err(Forbidden(permission.to_owned()))
+        }
+    }
+
+    /// Super admins act across organizations.
+    pub fn is_super_admin(&self) -> bool {
+        self.has(permissions::ORGANIZATIONS_WRITE)
+    }
+
+    /// Whether the caller may act on something in `organization`.
+    pub fn can_reach(&self, organization: OrganizationId) -> bool {
+        self.organization_id == organization || self.is_super_admin()
+    }
+
+    /// Whether the caller may use `model`: `models:use` plus the allowlists.
+    pub fn can_use_model(&self, model: &str) -> bool {
+        self.has(permissions::MODELS_USE)
+            && self
+                .allowed_model_ids
+                .as_ref()
+                .is_none_or(|allowed| allowed.iter().any(|m| m == model))
+    }
+
+    /// Narrows this principal to an API key's scopes and model allowlist; a key never gains
+    /// what its owner does not have, and a later role change narrows the key too.
+    pub fn narrowed_to_key(
+        mut self,
+        key: CredentialId,
+        scopes: Option<&[String]>,
+        allowed_models: Option<&[String]>,
+    ) -> Self {
+        if let Some(scopes) = scopes {
+            self.permissions.retain(|p| scopes.contains(p));
+        }
+        if let Some(key_models) = allowed_models {
+            self.allowed_model_ids = Some(match self.allowed_model_ids.take() {
+                Some(user_models) => user_models
+                    .into_iter()
+                    .filter(|m| key_models.contains(m))
+                    .collect(),
+                None => key_models.to_vec(),
+            });
+        }
+        self.credential_id = Some(key);
+        self.session_id = None;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(perms: &[&str], models: Option<&[&str]>) -> Principal {
+        Principal {
+            user_id: UserId::new(),
+            organization_id: OrganizationId::new(),
+            roles: vec!["user".into()],
+            permissions: perms.iter().map(|p| (*p).to_owned()).collect(),
+            allowed_model_ids: models.map(|m| m.iter().map(|s| (*s).to_owned()).collect()),
+            allowed_tool_ids: None,
+            session_id: None,
+            credential_id: None,
+        }
+    }
+
+    #[test]
+    fn model_use_needs_the_permission_and_the_allowlist() {
+        assert!(principal(&["models:use"], None).can_use_model("llama3"));
+        assert!(!principal(&[], None).can_use_model("llama3"));
+        let limited = principal(&["models:use"], Some(&["llama3"]));
+        assert!(limited.can_use_model("llama3"));
+        assert!(!limited.can_use_model("mistral"));
+        assert!(!principal(&["models:use"], Some(&[])).can_use_model("llama3"));
+    }
+
+    #[test]
+    fn keys_only_narrow() {
+        let owner = principal(&["models:use", "content:read"], Some(&["a", "b"]));
+        let scopes = vec!["models:use".to_owned(), "users:write".to_owned()];
+        let models = vec!["b".to_owned(), "c".to_owned()];
+        let key = owner.narrowed_to_key(CredentialId::new(), Some(&scopes), Some(&models));
+        assert_eq!(key.permissions.iter().collect::<Vec<_>>(), ["models:use"]);
+        assert_eq!(key.allowed_model_ids, Some(vec!["b".to_owned()]));
+        assert_eq!(key.require("users:write"), Err(Forbidden("users:write".into())));
+    }
+}
