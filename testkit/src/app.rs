@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use actix_web::dev::ServerHandle;
 use owp_gateway::config::Config;
 use owp_gateway::startup::{Application, ExtraRoutes, ServeOptions};
+use owp_identity::bootstrap::{ADMIN_EMAIL, BootstrapReport};
+use serde_json::Value;
 
 use crate::database::{Backend, TestDatabase};
 
@@ -16,8 +18,12 @@ pub struct TestApp {
     pub client: reqwest::Client,
     handle: ServerHandle,
     database: owp_db::Database,
+    bootstrap: Option<BootstrapReport>,
     _test_database: Option<TestDatabase>,
 }
+
+/// The bootstrap admin's password in every test app.
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 
 /// Adjusts the environment and routes before the app starts.
 pub struct TestAppBuilder {
@@ -62,6 +68,66 @@ impl TestApp {
         &self.database
     }
 
+    /// The bootstrap admin's API key (the database was up at start).
+    pub fn admin_api_key(&self) -> String {
+        self.bootstrap
+            .as_ref()
+            .and_then(|b| b.api_key.clone())
+            .expect("bootstrap ran at start")
+    }
+
+    /// Signs in and returns the whole token answer; panics unless it is 200.
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        let res = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("login request");
+        let status = res.status();
+        let body: Value = res.json().await.expect("login body");
+        assert_eq!(status, 200, "login as {email} failed: {body}");
+        body
+    }
+
+    /// An access token of the bootstrap admin.
+    pub async fn admin_token(&self) -> String {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
+    }
+
+    /// `GET path` with a bearer token.
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// `method path` with a bearer token and an optional JSON body.
+    pub async fn send_as(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        let request = match body {
+            Some(body) => request.json(&body),
+            None => request,
+        };
+        request.send().await.expect("request failed")
+    }
+
     /// The server handle, to stop it.
     pub fn handle(&self) -> ServerHandle {
         self.handle.clone()
@@ -103,6 +169,8 @@ impl TestAppBuilder {
             ("PORT", "0"),
             ("OLLAMA_BASE_URL", "http://127.0.0.1:9"),
             ("DB_POOL_TIMEOUT_MS", "1000"),
+            ("JWT_SECRET", "test-secret-test-secret-test-secret-0123"),
+            ("ADMIN_BOOTSTRAP_PASSWORD", ADMIN_PASSWORD),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -120,6 +188,7 @@ impl TestAppBuilder {
         let address = format!("http://{}", app.address());
         let handle = app.handle();
         let database = app.database().clone();
+        let bootstrap = app.bootstrap_report().await;
         tokio::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -130,6 +199,7 @@ impl TestAppBuilder {
             client,
             handle,
             database,
+            bootstrap,
             _test_database: test_database,
         }
     }

@@ -17,7 +17,7 @@ mod outage;
 mod probes;
 mod proxy;
 
-pub use app::{TestApp, TestAppBuilder};
+pub use app::{ADMIN_PASSWORD, TestApp, TestAppBuilder};
 pub use database::{Backend, TestDatabase, postgres_admin_url};
 pub use outage::Outage;
 pub use probes::Probes;

@@ -6,7 +6,8 @@ use clap::{Parser, Subcommand};
 use owp_db::Database;
 
 use crate::config::Config;
-use crate::startup::{Application, ServeOptions};
+use crate::preparation::Preparation;
+use crate::startup::{Application, ServeOptions, bootstrap_options};
 use crate::{openapi, telemetry};
 
 /// Ollama Workshop Platform: accounts, roles, API keys, audit and workshop content in front of
@@ -24,6 +25,8 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit; running it again changes nothing.
     Migrate,
+    /// Migrate, then create system roles and the bootstrap admin (printing new secrets once).
+    Seed,
     /// Print the OpenAPI 3.1 document as JSON.
     Openapi,
 }
@@ -37,6 +40,7 @@ impl Cli {
         match self.command {
             Command::Openapi => print_openapi(),
             Command::Migrate => with_config(migrate).await,
+            Command::Seed => with_config(seed).await,
             Command::Serve => with_config(serve).await,
         }
     }
@@ -88,12 +92,32 @@ async fn migrate(config: Config) -> ExitCode {
     }
 }
 
+async fn seed(config: Config) -> ExitCode {
+    telemetry::init(config.log_format);
+    let db = Database::new(&config.database_url, config.pool);
+    let preparation = Preparation::new(db, bootstrap_options(&config));
+    match preparation.ensure(config.pool.acquire_timeout).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("owp: seeding failed: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 async fn serve(config: Config) -> ExitCode {
     telemetry::init(config.log_format);
     let app = match Application::build(&config, ServeOptions::default()).await {
         Ok(app) => app,
         Err(err) => {
             eprintln!("owp: cannot start: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let signals = match ShutdownSignals::install() {
+        Ok(signals) => signals,
+        Err(err) => {
+            eprintln!("owp: cannot listen for shutdown signals: {err}");
             return ExitCode::FAILURE;
         }
     };
@@ -104,7 +128,7 @@ async fn serve(config: Config) -> ExitCode {
     );
     let handle = app.handle();
     tokio::spawn(async move {
-        wait_for_shutdown_signal().await;
+        signals.recv().await;
         tracing::info!("shutting down: finishing in-flight requests");
         handle.stop(true).await;
     });
@@ -117,27 +141,40 @@ async fn serve(config: Config) -> ExitCode {
     }
 }
 
-/// Resolves on SIGTERM (Kubernetes) or SIGINT (Ctrl-C); both shut down gracefully.
-async fn wait_for_shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// SIGTERM (Kubernetes) and SIGINT (Ctrl-C), registered before the server says it is up, so a
+/// signal sent right after that line is never lost; both shut down gracefully.
+struct ShutdownSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = interrupt => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(err) => {
-                tracing::warn!(%err, "cannot listen for SIGTERM; only Ctrl-C stops the server");
-                let _ = interrupt.await;
-            }
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignals {
+    fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                terminate: signal(SignalKind::terminate())?,
+                interrupt: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
+
+    async fn recv(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.terminate.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod http;
 mod ollama_probe;
 pub mod openapi;
+mod preparation;
 mod routes;
 pub mod startup;
 mod state;

@@ -13,13 +13,14 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
-use crate::http::extract::{json_config, path_config, payload_config, query_config};
+use crate::http::extract::{form_config, json_config, path_config, payload_config, query_config};
 use crate::http::fallback::{KnownRoutes, no_route};
 use crate::http::metrics::Metrics;
 use crate::http::problem_fallback::problem_fallback;
 use crate::http::request_context::{RequestSpan, request_context};
 use crate::http::security::{cors, security_headers};
 use crate::ollama_probe::OllamaProbe;
+use crate::preparation::Preparation;
 use crate::state::AppState;
 use crate::{openapi, routes};
 
@@ -53,6 +54,9 @@ pub enum StartError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The local JWT secret file could not be read or written.
+    #[error("JWT secret: {0}")]
+    Secret(String),
     /// Metrics could not be registered.
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
@@ -63,6 +67,7 @@ pub struct Application {
     server: Server,
     address: SocketAddr,
     db: Database,
+    preparation: Preparation,
 }
 
 impl Application {
@@ -72,7 +77,9 @@ impl Application {
     pub async fn build(config: &Config, options: ServeOptions) -> Result<Self, StartError> {
         prepare_data_dir(config)?;
         let db = Database::new(&config.database_url, config.pool);
-        migrate_or_retry_later(&db).await;
+        let preparation = Preparation::new(db.clone(), bootstrap_options(config));
+        prepare_or_retry_later(&preparation).await;
+        let tokens = token_keys(config)?;
 
         let spec = openapi::spec();
         let known_routes = web::Data::new(KnownRoutes::from_spec(
@@ -88,6 +95,10 @@ impl Application {
             db: db.clone(),
             ollama: OllamaProbe::new(&config.ollama_base_url),
             signup_mode: config.signup_mode,
+            tokens,
+            api_keys: owp_credentials::ApiKeyCache::default(),
+            refresh_ttl_secs: i64::try_from(config.refresh_token_ttl.as_secs()).unwrap_or(i64::MAX),
+            preparation: preparation.clone(),
         });
         let cors_origins = config.cors_origins.clone();
         let prod = config.is_prod();
@@ -110,6 +121,7 @@ impl Application {
                 .app_data(metrics.clone())
                 .app_data(known_routes.clone())
                 .app_data(json_config())
+                .app_data(form_config())
                 .app_data(payload_config())
                 .app_data(path_config())
                 .app_data(query_config())
@@ -150,6 +162,7 @@ impl Application {
             server,
             address,
             db,
+            preparation,
         })
     }
 
@@ -166,6 +179,11 @@ impl Application {
     /// The database the server uses.
     pub fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// What bootstrap created at start (secrets included), when the database was ready then.
+    pub async fn bootstrap_report(&self) -> Option<owp_identity::bootstrap::BootstrapReport> {
+        self.preparation.report().await
     }
 
     /// Serves until stopped through the handle.
@@ -196,26 +214,89 @@ fn prepare_data_dir(config: &Config) -> Result<(), StartError> {
     Ok(())
 }
 
-async fn migrate_or_retry_later(db: &Database) {
-    match db.migrate_within(STARTUP_DATABASE_WAIT).await {
-        Ok(applied) => tracing::info!(applied, backend = db.backend().as_str(), "database ready"),
+/// Bootstrap settings from the configuration.
+pub fn bootstrap_options(config: &Config) -> owp_identity::bootstrap::BootstrapOptions {
+    owp_identity::bootstrap::BootstrapOptions {
+        password: config
+            .admin_bootstrap_password
+            .as_ref()
+            .map(|p| p.expose().to_owned()),
+        force: config.admin_bootstrap_password_force,
+        prod: config.is_prod(),
+    }
+}
+
+/// The access-token keys: `JWT_SECRET`, or locally a random secret kept in the data folder so
+/// sessions survive restarts.
+fn token_keys(config: &Config) -> Result<owp_identity::tokens::TokenKeys, StartError> {
+    let secret = match &config.jwt_secret {
+        Some(secret) => secret.expose().as_bytes().to_vec(),
+        None => local_secret(&config.data_dir)?,
+    };
+    let algorithm = match config.jwt_algorithm {
+        crate::config::JwtAlgorithm::Hs256 => jsonwebtoken::Algorithm::HS256,
+        crate::config::JwtAlgorithm::Hs384 => jsonwebtoken::Algorithm::HS384,
+        crate::config::JwtAlgorithm::Hs512 => jsonwebtoken::Algorithm::HS512,
+    };
+    let ttl = i64::try_from(config.access_token_ttl.as_secs()).unwrap_or(900);
+    Ok(owp_identity::tokens::TokenKeys::new(
+        &secret, algorithm, ttl,
+    ))
+}
+
+fn local_secret(data_dir: &std::path::Path) -> Result<Vec<u8>, StartError> {
+    let path = data_dir.join("jwt_secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= 64 {
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| StartError::Secret(format!("{}: {e}", data_dir.display())))?;
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(&path, &secret)
+        .map_err(|e| StartError::Secret(format!("{}: {e}", path.display())))?;
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+async fn prepare_or_retry_later(preparation: &Preparation) {
+    match preparation.ensure(STARTUP_DATABASE_WAIT).await {
+        Ok(()) => tracing::info!("database ready"),
         Err(err) => {
             tracing::warn!(%err, "database not ready at start; serving anyway and retrying");
-            tokio::spawn(retry_migrations(db.clone()));
+            tokio::spawn(retry_preparation(preparation.clone()));
         }
     }
 }
 
-/// Keeps trying to migrate with growing pauses until it works (or `/readyz` did it first).
-async fn retry_migrations(db: Database) {
+/// Keeps trying with growing pauses until it works (or `/readyz` did it first).
+async fn retry_preparation(preparation: Preparation) {
     let mut delay = Duration::from_millis(250);
-    while !db.schema_ready() {
+    while !preparation.is_done().await {
         tokio::time::sleep(delay).await;
-        if db.schema_ready() {
-            break;
-        }
-        match db.migrate_within(STARTUP_DATABASE_WAIT).await {
-            Ok(applied) => tracing::info!(applied, "database is back; migrations applied"),
+        match preparation.ensure(STARTUP_DATABASE_WAIT).await {
+            Ok(()) => tracing::info!("database is back; migrations applied"),
             Err(err) => tracing::debug!(%err, "database still not ready"),
         }
         delay = (delay * 2).min(MAX_RETRY_DELAY);

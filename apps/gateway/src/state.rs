@@ -1,9 +1,12 @@
 //! State shared by every handler.
 
+use owp_credentials::ApiKeyCache;
 use owp_db::Database;
+use owp_identity::tokens::TokenKeys;
 
 use crate::config::SignupMode;
 use crate::ollama_probe::OllamaProbe;
+use crate::preparation::Preparation;
 
 /// What handlers reach through `web::Data<AppState>`.
 #[derive(Clone)]
@@ -14,4 +17,12 @@ pub struct AppState {
     pub ollama: OllamaProbe,
     /// Registration policy, shown to clients before sign-in.
     pub signup_mode: SignupMode,
+    /// Access-token signing keys.
+    pub tokens: TokenKeys,
+    /// Verified API keys, so requests skip argon2.
+    pub api_keys: ApiKeyCache,
+    /// Refresh-token (session) lifetime in seconds.
+    pub refresh_ttl_secs: i64,
+    /// Migrations and bootstrap, for `/readyz` to finish when start-up could not.
+    pub preparation: Preparation,
 }

@@ -15,6 +15,7 @@ use support::{Owp, command};
 
 on_both_backends!(
     migrate_is_idempotent,
+    seed_prints_secrets_once_and_the_key_works,
     sigterm_stops_the_binary_gracefully,
     sigint_stops_the_binary_gracefully,
 );
@@ -48,7 +49,11 @@ fn prod_without_a_strong_jwt_secret_refuses_to_start_in_one_line() {
         if let Some(secret) = secret {
             vars.push(("JWT_SECRET", secret));
         }
-        let out = command(&["serve"], &vars).output().unwrap();
+        let mut cmd = command(&["serve"], &vars);
+        if secret.is_none() {
+            cmd.env_remove("JWT_SECRET");
+        }
+        let out = cmd.output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{secret:?}");
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
@@ -136,4 +141,93 @@ async fn sigterm_stops_the_binary_gracefully(backend: Backend) {
 
 async fn sigint_stops_the_binary_gracefully(backend: Backend) {
     stops_on(backend, "INT").await;
+}
+
+async fn seed_prints_secrets_once_and_the_key_works(backend: Backend) {
+    let db = TestDatabase::create(backend);
+    let first = command(&["seed"], &[("DATABASE_URL", db.url())])
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let first = String::from_utf8(first.stdout).unwrap();
+    let value = |name: &str| {
+        first
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} missing from {first}"))
+            .to_owned()
+    };
+    assert_eq!(value("BOOTSTRAP_ADMIN_EMAIL"), "admin@example.com");
+    assert_eq!(value("BOOTSTRAP_ADMIN_PASSWORD"), "admin", "local default");
+    let key = value("BOOTSTRAP_ADMIN_API_KEY");
+
+    let again = command(&["seed"], &[("DATABASE_URL", db.url())])
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert_eq!(
+        String::from_utf8(again.stdout).unwrap(),
+        "",
+        "no new secret on a second run"
+    );
+
+    let forced = command(
+        &["seed"],
+        &[
+            ("DATABASE_URL", db.url()),
+            ("ADMIN_BOOTSTRAP_PASSWORD", "a-forced-password"),
+            ("ADMIN_BOOTSTRAP_PASSWORD_FORCE", "yes"),
+        ],
+    )
+    .output()
+    .unwrap();
+    let forced = String::from_utf8(forced.stdout).unwrap();
+    assert!(
+        forced.contains("BOOTSTRAP_ADMIN_PASSWORD=a-forced-password"),
+        "{forced}"
+    );
+    assert!(!forced.contains("BOOTSTRAP_ADMIN_API_KEY"), "{forced}");
+
+    let owp = Owp::serve(&[("DATABASE_URL", db.url())]).await;
+    assert!(owp.bootstrap_lines.is_empty(), "{:?}", owp.bootstrap_lines);
+    let me = reqwest::Client::new()
+        .get(owp.url("/api/v1/auth/me"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let login = reqwest::Client::new()
+        .post(owp.url("/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "admin@example.com", "password": "a-forced-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_jwt_secret_is_kept_in_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut owp = Owp::serve_in(dir.path(), &[]).await;
+    assert!(
+        owp.bootstrap_lines
+            .iter()
+            .any(|l| l.starts_with("BOOTSTRAP_ADMIN_API_KEY=owp_"))
+    );
+    let secret = dir.path().join("data").join("jwt_secret");
+    let meta = std::fs::metadata(&secret).unwrap();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
+        0o600
+    );
+    assert_eq!(std::fs::read_to_string(&secret).unwrap().len(), 64);
+    assert!(dir.path().join("data").join("owp.db").exists());
+    owp.signal("TERM");
+    let status = owp.wait(Duration::from_secs(20)).await;
+    assert!(status.success(), "{status:?}: {}", owp.stderr());
 }

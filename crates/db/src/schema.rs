@@ -64,7 +64,6 @@ diesel::table! {
     }
 }
 
-
 diesel::table! {
     /// Accounts. `email_normalized` (lowercase) is unique, so sign-in is case-insensitive.
     users (id) {

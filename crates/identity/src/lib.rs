@@ -1,8 +1,18 @@
-//! Who is who: organizations (tenants) and, with the account-lifecycle issue, users,
-//! registration and approval, sign-in, access and refresh tokens, sign-out and password change.
+//! Who is who: organizations (tenants), users and their lifecycle (registration, approval,
+//! admin management), sign-in sessions with rotating refresh tokens, JWT access tokens, the
+//! per-request [`owp_rbac::Principal`] and the bootstrap admin.
 //!
 //! Every function takes a `&mut AnyConnection` and the current time where it matters, so the same
-//! code runs on SQLite and PostgreSQL and tests control the clock. Crate order: identity →
-//! credentials, rbac, audit, db.
+//! code runs on SQLite and PostgreSQL and tests control the clock. Password hashing is left to
+//! the caller's blocking pool (see `owp-credentials`). Crate order: identity → credentials, rbac,
+//! audit, db.
 
+pub mod bootstrap;
+mod error;
 pub mod organizations;
+pub mod principal;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+pub use error::IdentityError;

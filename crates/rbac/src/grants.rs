@@ -25,7 +25,10 @@ mod tests {
     #[test]
     fn null_is_unrestricted_and_garbage_allows_nothing() {
         assert_eq!(parse_list(None), None);
-        assert_eq!(parse_list(Some("[\"llama3\"]")), Some(vec!["llama3".to_owned()]));
+        assert_eq!(
+            parse_list(Some("[\"llama3\"]")),
+            Some(vec!["llama3".to_owned()])
+        );
         assert_eq!(parse_list(Some("[]")), Some(vec![]));
         assert_eq!(parse_list(Some("{oops")), Some(vec![]));
     }

@@ -46,7 +46,10 @@ pub const USAGE_READ: &str = "usage:read";
 /// Every permission, in display order.
 pub const ALL: [PermissionInfo; 16] = [
     info(ORGANIZATIONS_READ, "See organizations"),
-    info(ORGANIZATIONS_WRITE, "Create, change and delete any organization"),
+    info(
+        ORGANIZATIONS_WRITE,
+        "Create, change and delete any organization",
+    ),
     info(USERS_READ, "See the organization's users"),
     info(USERS_WRITE, "Create, approve, change and disable users"),
     info(ROLES_READ, "See roles and their permissions"),

@@ -127,6 +127,9 @@ mod tests {
         let key = owner.narrowed_to_key(CredentialId::new(), Some(&scopes), Some(&models));
         assert_eq!(key.permissions.iter().collect::<Vec<_>>(), ["models:use"]);
         assert_eq!(key.allowed_model_ids, Some(vec!["b".to_owned()]));
-        assert_eq!(key.require("users:write"), Err(Forbidden("users:write".into())));
+        assert_eq!(
+            key.require("users:write"),
+            Err(Forbidden("users:write".into()))
+        );
     }
 }

@@ -130,7 +130,10 @@ fn hydrate(conn: &mut AnyConnection, rows: Vec<RoleRow>) -> Result<Vec<Role>, St
 }
 
 /// System roles and `organization`'s custom roles, system roles first.
-pub fn list_roles(conn: &mut AnyConnection, organization: OrganizationId) -> Result<Vec<Role>, StoreError> {
+pub fn list_roles(
+    conn: &mut AnyConnection,
+    organization: OrganizationId,
+) -> Result<Vec<Role>, StoreError> {
     let rows = roles::table
         .filter(
             roles::organization_id
@@ -144,7 +147,11 @@ pub fn list_roles(conn: &mut AnyConnection, organization: OrganizationId) -> Res
 }
 
 /// A role visible to `organization` (another organization's role is NotFound).
-pub fn get_role(conn: &mut AnyConnection, organization: OrganizationId, id: RoleId) -> Result<Role, StoreError> {
+pub fn get_role(
+    conn: &mut AnyConnection,
+    organization: OrganizationId,
+    id: RoleId,
+) -> Result<Role, StoreError> {
     let row = roles::table
         .find(id.to_string())
         .filter(
@@ -154,20 +161,22 @@ pub fn get_role(conn: &mut AnyConnection, organization: OrganizationId, id: Role
         )
         .select(RoleRow::as_select())
         .first(conn)?;
-    hydrate(conn, vec![row])?
-        .pop()
-        .ok_or(StoreError::NotFound)
+    hydrate(conn, vec![row])?.pop().ok_or(StoreError::NotFound)
 }
 
 fn check_name(name: &str) -> Result<(), RbacError> {
     let valid = !name.is_empty()
         && name.len() <= 64
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
     if !valid {
         return Err(RbacError::InvalidName);
     }
     if SYSTEM_ROLES.iter().any(|r| r.name == name) {
-        return Err(RbacError::Store(StoreError::Conflict { field: "name".into() }));
+        return Err(RbacError::Store(StoreError::Conflict {
+            field: "name".into(),
+        }));
     }
     Ok(())
 }
@@ -179,11 +188,19 @@ fn check_permissions(names: &[String]) -> Result<(), RbacError> {
     }
 }
 
-fn replace_permissions(conn: &mut AnyConnection, role: &str, set: &BTreeSet<String>) -> Result<(), StoreError> {
-    diesel::delete(role_permissions::table.filter(role_permissions::role_id.eq(role))).execute(conn)?;
+fn replace_permissions(
+    conn: &mut AnyConnection,
+    role: &str,
+    set: &BTreeSet<String>,
+) -> Result<(), StoreError> {
+    diesel::delete(role_permissions::table.filter(role_permissions::role_id.eq(role)))
+        .execute(conn)?;
     for permission in set {
         diesel::insert_into(role_permissions::table)
-            .values((role_permissions::role_id.eq(role), role_permissions::permission.eq(permission)))
+            .values((
+                role_permissions::role_id.eq(role),
+                role_permissions::permission.eq(permission),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -212,7 +229,11 @@ pub fn create_role(
                 roles::updated_at.eq(at),
             ))
             .execute(conn)?;
-        replace_permissions(conn, &id.to_string(), &new.permissions.iter().cloned().collect())?;
+        replace_permissions(
+            conn,
+            &id.to_string(),
+            &new.permissions.iter().cloned().collect(),
+        )?;
         let event = NewAuditEvent::new(EventType::RoleCreated)
             .detail(serde_json::json!({"role": new.name, "permissions": new.permissions}));
         record(conn, ctx, &event, at)?;
@@ -247,7 +268,12 @@ pub fn update_role(
         for removed in &change.remove_permissions {
             set.remove(removed);
         }
-        check_permissions(&set.iter().cloned().chain(change.remove_permissions.iter().cloned()).collect::<Vec<_>>())?;
+        check_permissions(
+            &set.iter()
+                .cloned()
+                .chain(change.remove_permissions.iter().cloned())
+                .collect::<Vec<_>>(),
+        )?;
         diesel::update(roles::table.find(id.to_string()))
             .set((
                 roles::name.eq(change.name.as_ref().unwrap_or(&current.name)),
@@ -278,11 +304,15 @@ pub fn delete_role(
         if current.is_system {
             return Err(RbacError::SystemRole);
         }
-        diesel::delete(user_roles::table.filter(user_roles::role_id.eq(id.to_string()))).execute(conn)?;
-        diesel::delete(role_permissions::table.filter(role_permissions::role_id.eq(id.to_string())))
+        diesel::delete(user_roles::table.filter(user_roles::role_id.eq(id.to_string())))
             .execute(conn)?;
+        diesel::delete(
+            role_permissions::table.filter(role_permissions::role_id.eq(id.to_string())),
+        )
+        .execute(conn)?;
         diesel::delete(roles::table.find(id.to_string())).execute(conn)?;
-        let event = NewAuditEvent::new(EventType::RoleDeleted).detail(serde_json::json!({"role": current.name}));
+        let event = NewAuditEvent::new(EventType::RoleDeleted)
+            .detail(serde_json::json!({"role": current.name}));
         record(conn, ctx, &event, at)?;
         Ok(())
     })
@@ -325,11 +355,15 @@ pub fn set_user_roles(
 ) -> Result<Vec<String>, StoreError> {
     conn.transaction(|conn| {
         let before = role_names_of(conn, user)?;
-        diesel::delete(user_roles::table.filter(user_roles::user_id.eq(user.to_string()))).execute(conn)?;
+        diesel::delete(user_roles::table.filter(user_roles::user_id.eq(user.to_string())))
+            .execute(conn)?;
         let unique: BTreeSet<String> = role_ids.iter().map(ToString::to_string).collect();
         for role in &unique {
             diesel::insert_into(user_roles::table)
-                .values((user_roles::user_id.eq(user.to_string()), user_roles::role_id.eq(role)))
+                .values((
+                    user_roles::user_id.eq(user.to_string()),
+                    user_roles::role_id.eq(role),
+                ))
                 .execute(conn)?;
         }
         let after = role_names_of(conn, user)?;
@@ -354,7 +388,10 @@ pub fn role_names_of(conn: &mut AnyConnection, user: UserId) -> Result<Vec<Strin
 }
 
 /// The union of `user`'s roles' permissions.
-pub fn permissions_of(conn: &mut AnyConnection, user: UserId) -> Result<BTreeSet<String>, StoreError> {
+pub fn permissions_of(
+    conn: &mut AnyConnection,
+    user: UserId,
+) -> Result<BTreeSet<String>, StoreError> {
     let names: Vec<String> = user_roles::table
         .inner_join(role_permissions::table.on(role_permissions::role_id.eq(user_roles::role_id)))
         .filter(user_roles::user_id.eq(user.to_string()))

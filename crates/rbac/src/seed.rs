@@ -145,7 +145,13 @@ mod tests {
     #[test]
     fn system_roles_only_grant_known_permissions() {
         for role in SYSTEM_ROLES {
-            assert!(role.permissions.iter().all(|p| crate::permissions::is_known(p)), "{}", role.name);
+            assert!(
+                role.permissions
+                    .iter()
+                    .all(|p| crate::permissions::is_known(p)),
+                "{}",
+                role.name
+            );
         }
         assert_eq!(SYSTEM_ROLES[0].permissions.len(), ALL.len());
         assert!(!ADMIN_PERMISSIONS.contains(&p::ORGANIZATIONS_WRITE));

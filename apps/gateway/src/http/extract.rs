@@ -21,6 +21,15 @@ pub fn payload_config() -> web::PayloadConfig {
     web::PayloadConfig::new(JSON_BODY_LIMIT)
 }
 
+/// Form body settings (the OAuth2 token endpoint): errors as problem+json.
+pub fn form_config() -> web::FormConfig {
+    web::FormConfig::default().limit(64 * 1024).error_handler(
+        |err: actix_web::error::UrlencodedError, _| {
+            ApiError::BadRequest(format!("invalid form body: {err}")).into()
+        },
+    )
+}
+
 /// Path parameter settings: an unparsable segment is a 400.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err: PathError, _| {

@@ -1,6 +1,8 @@
 //! HTTP plumbing shared by every route: problem+json errors, extractor settings, middleware
 //! (request id, access log, metrics, security headers, CORS) and the 404/405 fallback.
 
+pub mod auth;
+mod domain_errors;
 pub mod extract;
 pub mod fallback;
 pub mod metrics;

@@ -78,6 +78,20 @@ pub enum ApiError {
     /// The request is malformed (bad JSON, bad query string).
     #[error("{0}")]
     BadRequest(String),
+    /// No credentials, or credentials that do not check out.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Authenticated, but not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts; retry after the given seconds.
+    #[error("{detail}")]
+    TooManyRequests {
+        /// What was throttled.
+        detail: String,
+        /// Seconds until a retry can succeed.
+        retry_after: u64,
+    },
     /// Nothing lives at this path, or the object is not the caller's to see.
     #[error("{0}")]
     NotFound(String),
@@ -137,6 +151,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -168,12 +185,29 @@ impl ResponseError for ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
+        if let ApiError::Unauthorized(_) = self {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"owp\""),
+            );
+        }
+        if let ApiError::TooManyRequests { retry_after, .. } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
         if let ApiError::MethodNotAllowed { allow, .. } = self
             && let Ok(value) = HeaderValue::from_str(&allow.join(", "))
         {
             response.headers_mut().insert(header::ALLOW, value);
         }
         response
+    }
+}
+
+impl From<owp_rbac::Forbidden> for ApiError {
+    fn from(err: owp_rbac::Forbidden) -> Self {
+        ApiError::Forbidden(err.to_string())
     }
 }
 

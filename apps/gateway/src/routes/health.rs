@@ -52,9 +52,7 @@ pub async fn healthz() -> web::Json<Health> {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    if !state.db.schema_ready()
-        && let Err(err) = state.db.migrate_within(DATABASE_PROBE_TIMEOUT).await
-    {
+    if let Err(err) = state.preparation.ensure(DATABASE_PROBE_TIMEOUT).await {
         tracing::debug!(%err, "migrations still cannot run");
     }
     let (database, ollama) = tokio::join!(

@@ -9,15 +9,19 @@ pub struct Owp {
     child: Child,
     address: String,
     stderr: String,
+    /// `BOOTSTRAP_*` lines printed before the serving line.
+    pub bootstrap_lines: Vec<String>,
 }
 
-/// `owp` with a clean environment plus `vars`, run in a fresh folder.
+/// `owp` with a clean environment plus `vars` (a JWT secret is set, so nothing is written to
+/// the working folder).
 pub fn command(args: &[&str], vars: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_owp"));
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("OLLAMA_BASE_URL", "http://127.0.0.1:9")
+        .env("JWT_SECRET", "binary-test-secret-binary-test-secret-01")
         .current_dir(std::env::temp_dir());
     for (name, value) in vars {
         cmd.env(name, value);
@@ -30,18 +34,37 @@ impl Owp {
     pub async fn serve(vars: &[(&str, &str)]) -> Self {
         let mut all = vec![("PORT", "0")];
         all.extend_from_slice(vars);
-        let mut child = command(&["serve"], &all)
+        Self::spawn(command(&["serve"], &all)).await
+    }
+
+    /// Starts `owp serve` with no database or secret settings in `dir`, like `make run`.
+    pub async fn serve_in(dir: &std::path::Path, vars: &[(&str, &str)]) -> Self {
+        let mut cmd = command(&["serve"], vars);
+        cmd.env_remove("JWT_SECRET")
+            .env("PORT", "0")
+            .current_dir(dir);
+        Self::spawn(cmd).await
+    }
+
+    async fn spawn(mut cmd: Command) -> Self {
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("owp starts");
         let stdout = child.stdout.take().expect("stdout");
-        let address = tokio::task::spawn_blocking(move || {
-            let mut line = String::new();
-            BufReader::new(stdout)
-                .read_line(&mut line)
-                .expect("stdout line");
-            line
+        let (address, bootstrap_lines) = tokio::task::spawn_blocking(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut bootstrap = Vec::new();
+            loop {
+                let mut line = String::new();
+                let read = reader.read_line(&mut line).expect("stdout line");
+                assert!(read > 0, "owp closed stdout before saying where it serves");
+                if line.starts_with("owp serving ") {
+                    return (line, bootstrap);
+                }
+                bootstrap.push(line.trim_end().to_owned());
+            }
         })
         .await
         .unwrap();
@@ -54,6 +77,7 @@ impl Owp {
             child,
             address,
             stderr: String::new(),
+            bootstrap_lines,
         }
     }
 

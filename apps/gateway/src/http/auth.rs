@@ -1,0 +1,104 @@
+//! Who is calling: the `Auth` extractor (JWT access token or `owp_` API key, checked against
+//! the database on every request so disabling a user or revoking a key takes effect at once)
+//! and the audit context of a request.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use owp_audit::AuditContext;
+use owp_identity::principal::{AuthFailure, principal_for_api_key, principal_for_token};
+use owp_rbac::Principal;
+
+use super::problem::ApiError;
+use super::request_context::RequestId;
+use crate::state::AppState;
+
+/// The authenticated caller; a handler taking `Auth` answers 401 to anonymous callers.
+#[derive(Debug, Clone)]
+pub struct Auth(pub Principal);
+
+impl Auth {
+    /// Audit context naming this caller.
+    pub fn audit(&self, req: &HttpRequest) -> AuditContext {
+        let mut ctx = audit_context(req);
+        ctx.actor_user_id = Some(self.0.user_id);
+        ctx.organization_id = Some(self.0.organization_id);
+        ctx
+    }
+}
+
+/// Prefix that tells API keys from JWTs.
+const API_KEY_PREFIX: &str = "owp_";
+
+impl FromRequest for Auth {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let token = token.ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "sign in: send Authorization: Bearer <token or API key>".into(),
+                )
+            })?;
+            let state =
+                state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+            let now = owp_db::time::now();
+            let principal = if token.starts_with(API_KEY_PREFIX) {
+                let cache = state.api_keys.clone();
+                state
+                    .db
+                    .run(move |conn| {
+                        principal_for_api_key(conn, &cache, &token, now).map_err(auth_error)
+                    })
+                    .await?
+            } else {
+                let verified = state.tokens.verify(&token).map_err(|e| {
+                    tracing::debug!(%e, "access token refused");
+                    ApiError::Unauthorized("the access token is invalid or expired".into())
+                })?;
+                state
+                    .db
+                    .run(move |conn| principal_for_token(conn, verified, now).map_err(auth_error))
+                    .await?
+            };
+            Ok(Auth(principal))
+        })
+    }
+}
+
+fn auth_error(failure: AuthFailure) -> ApiError {
+    match failure {
+        AuthFailure::Invalid(reason) => ApiError::Unauthorized(reason),
+        AuthFailure::Inactive(status) => ApiError::Unauthorized(format!("the account is {status}")),
+        AuthFailure::Store(err) => err.into(),
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}
+
+/// Where a request came from, for audit events of anonymous or authenticated callers. The
+/// address is the TCP peer: forwarded headers are not trusted, since any client can send them.
+pub fn audit_context(req: &HttpRequest) -> AuditContext {
+    AuditContext {
+        actor_user_id: None,
+        organization_id: None,
+        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(512).collect()),
+        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+    }
+}

@@ -1,0 +1,231 @@
+//! The caller's own account: who am I, change my password, register.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use owp_audit::EventType;
+use owp_credentials::{
+    hash_password, password_hash_of, store_password_hash, validate_new_password, verify_password,
+};
+use owp_identity::organizations;
+use owp_identity::sessions::close_other_sessions;
+use owp_identity::users::{NewUser, UserStatus, create_user_with_password, get_user};
+use owp_rbac::resolve_role_names;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::views::UserView;
+use crate::config::SignupMode;
+use crate::http::auth::{Auth, audit_context};
+use crate::http::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// The caller: account, organization, roles, effective permissions and grants.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    /// The account.
+    user: UserView,
+    /// The caller's organization.
+    organization: OrganizationRef,
+    /// Role names.
+    roles: Vec<String>,
+    /// Effective permissions (narrowed by an API key's scopes).
+    permissions: Vec<String>,
+    /// Allowed models for this caller (`null` = any the roles allow).
+    allowed_model_ids: Option<Vec<String>>,
+    /// Allowed tools (`null` = any).
+    allowed_tool_ids: Option<Vec<String>>,
+    /// `session` or `api_key`.
+    authenticated_by: &'static str,
+}
+
+/// An organization reference.
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationRef {
+    /// Id.
+    id: String,
+    /// Name.
+    name: String,
+    /// Slug.
+    slug: String,
+}
+
+/// Who am I.
+#[utoipa::path(
+    tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[get("/auth/me")]
+pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Me>, ApiError> {
+    let principal = auth.0;
+    let (user, organization) = state
+        .db
+        .run(move |conn| {
+            Ok::<_, owp_db::StoreError>((
+                get_user(conn, principal.user_id)?,
+                organizations::get(conn, principal.organization_id)?,
+            ))
+        })
+        .await?;
+    Ok(web::Json(Me {
+        user: user.into(),
+        organization: OrganizationRef {
+            id: organization.id.to_string(),
+            name: organization.name,
+            slug: organization.slug,
+        },
+        roles: principal.roles,
+        permissions: principal.permissions.into_iter().collect(),
+        allowed_model_ids: principal.allowed_model_ids,
+        allowed_tool_ids: principal.allowed_tool_ids,
+        authenticated_by: if principal.credential_id.is_some() {
+            "api_key"
+        } else {
+            "session"
+        },
+    }))
+}
+
+/// A password change.
+#[derive(Deserialize, ToSchema)]
+pub struct ChangePassword {
+    /// The password in use now.
+    current_password: String,
+    /// The new password (at least 8 characters).
+    new_password: String,
+}
+
+/// Change one's own password; every other session of the account ends.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ChangePassword,
+    responses(
+        (status = 204),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "wrong current password or weak new one"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/auth/change-password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<ChangePassword>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    validate_new_password(&body.new_password)
+        .map_err(|e| ApiError::invalid_field("new_password", e.to_string()))?;
+    let user = auth.0.user_id;
+    let current = state
+        .db
+        .run(move |conn| password_hash_of(conn, user))
+        .await?;
+    let new_hash = web::block(move || {
+        let matches = current.is_some_and(|(_, phc)| verify_password(&phc, &body.current_password));
+        matches.then(|| hash_password(&body.new_password))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?
+    .ok_or_else(|| ApiError::invalid_field("current_password", "is not correct"))?
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let ctx = auth.audit(&req);
+    let keep = auth.0.session_id;
+    let at = owp_db::time::now();
+    state
+        .db
+        .run(move |conn| {
+            store_password_hash(conn, &ctx, user, &new_hash, EventType::PasswordChanged, at)?;
+            close_other_sessions(conn, user, keep, at)?;
+            Ok::<_, owp_db::StoreError>(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A self-registration.
+#[derive(Deserialize, ToSchema)]
+pub struct Registration {
+    /// Login name.
+    email: String,
+    /// Password (at least 8 characters).
+    password: String,
+    /// Display name.
+    full_name: Option<String>,
+}
+
+/// What registration did.
+#[derive(Serialize, ToSchema)]
+pub struct Registered {
+    /// The new account (`pending` until an admin approves it, in approval mode).
+    user: UserView,
+    /// What happens next, for the person.
+    message: &'static str,
+}
+
+/// Register an account; per `SIGNUP_MODE` it waits for approval, is active at once, or is refused.
+#[utoipa::path(
+    tag = "auth",
+    request_body = Registration,
+    responses(
+        (status = 201, body = Registered),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "registration is closed"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "email taken"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/register")]
+pub async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Registration>,
+) -> Result<HttpResponse, ApiError> {
+    let (status, message) = match state.signup_mode {
+        SignupMode::Closed => {
+            return Err(ApiError::Forbidden(
+                "registration is closed; ask an admin for an invitation".into(),
+            ));
+        }
+        SignupMode::Approval => (
+            UserStatus::Pending,
+            "registered; an admin must approve the account before you can sign in",
+        ),
+        SignupMode::Open => (UserStatus::Active, "registered; you can sign in now"),
+    };
+    let body = body.into_inner();
+    owp_identity::users::normalize_email(&body.email)?;
+    validate_new_password(&body.password)
+        .map_err(|e| ApiError::invalid_field("password", e.to_string()))?;
+    let password = body.password;
+    let phc = web::block(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(format!("hashing failed: {e}")))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let ctx = audit_context(&req);
+    let at = owp_db::time::now();
+    let user = state
+        .db
+        .run(move |conn| {
+            let organization = organizations::default_organization(conn)?;
+            let roles = match status {
+                UserStatus::Active => {
+                    resolve_role_names(conn, organization.id, &["user".to_owned()])?
+                }
+                _ => Vec::new(),
+            };
+            let new = NewUser {
+                organization_id: organization.id,
+                email: body.email,
+                full_name: body.full_name,
+                status,
+                roles,
+            };
+            let mut ctx = ctx;
+            ctx.organization_id = Some(organization.id);
+            create_user_with_password(conn, &ctx, &new, EventType::UserRegistered, &phc, at)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(Registered {
+        user: user.into(),
+        message,
+    }))
+}

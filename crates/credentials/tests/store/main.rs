@@ -1,0 +1,111 @@
+//! The credential store on real SQLite and PostgreSQL: passwords, API keys, authentication and
+//! the audit events written with them. One test binary, so the harness is linked once.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failing test panics with its cause"
+)]
+
+mod api_keys;
+mod authenticate;
+mod passwords;
+
+use std::time::Duration;
+
+use diesel::RunQueryDsl;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use owp_audit::{AuditContext, AuditEvent, AuditFilter, EventType, query};
+use owp_db::ids::UserId;
+use owp_db::schema::{credentials, users};
+use owp_db::{AnyConnection, Database, DatabaseUrl, Page, PoolOptions, StoreError};
+use owp_testkit::TestDatabase;
+
+/// The organization every migrated database starts with.
+const DEFAULT_ORG: &str = "019ab0c4-0000-7000-8000-000000000001";
+
+async fn migrated(test_db: &TestDatabase) -> Database {
+    let db = Database::new(
+        &DatabaseUrl::parse(test_db.url()).unwrap(),
+        PoolOptions::default(),
+    );
+    db.migrate_within(Duration::from_secs(5)).await.unwrap();
+    db
+}
+
+fn ctx(actor: UserId) -> AuditContext {
+    AuditContext {
+        actor_user_id: Some(actor),
+        organization_id: Some(DEFAULT_ORG.parse().unwrap()),
+        ip: Some("127.0.0.1".into()),
+        user_agent: Some("tests".into()),
+        request_id: Some("req-1".into()),
+    }
+}
+
+/// An active user of the default organization; credentials need one to belong to.
+async fn new_user(db: &Database) -> UserId {
+    let user = UserId::new();
+    db.run(move |conn| {
+        let now = owp_db::time::now();
+        let email = format!("{user}@example.com");
+        diesel::insert_into(users::table)
+            .values((
+                users::id.eq(user.to_string()),
+                users::organization_id.eq(DEFAULT_ORG),
+                users::email.eq(&email),
+                users::email_normalized.eq(&email),
+                users::status.eq("active"),
+                users::created_at.eq(now),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .map_err(StoreError::from)
+    })
+    .await
+    .unwrap();
+    user
+}
+
+/// Every recorded event of one type, newest first.
+async fn events(db: &Database, event_type: EventType) -> Vec<AuditEvent> {
+    db.run(move |conn| {
+        let filter = AuditFilter {
+            event_type: Some(event_type),
+            ..AuditFilter::default()
+        };
+        query(conn, &filter, Page::default())
+    })
+    .await
+    .unwrap()
+    .items
+}
+
+/// How many credential rows the user has, and how many of them are unrevoked.
+async fn credential_counts(db: &Database, user: UserId) -> (i64, i64) {
+    db.run(move |conn| {
+        let mine = || credentials::table.filter(credentials::user_id.eq(user.to_string()));
+        let all: i64 = mine().count().get_result(conn)?;
+        let active: i64 = mine()
+            .filter(credentials::revoked_at.is_null())
+            .count()
+            .get_result(conn)?;
+        Ok::<_, StoreError>((all, active))
+    })
+    .await
+    .unwrap()
+}
+
+/// Runs raw SQL, to change rows behind the store's back.
+async fn execute(db: &Database, sql: String) {
+    db.run(move |conn| {
+        match conn {
+            AnyConnection::Pg(c) => c.batch_execute(&sql),
+            AnyConnection::Sqlite(c) => c.batch_execute(&sql),
+        }
+        .map_err(StoreError::from)
+    })
+    .await
+    .unwrap();
+}

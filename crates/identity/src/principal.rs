@@ -1,0 +1,101 @@
+//! Loading the [`Principal`] of a request from an access token or an API key.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use owp_credentials::{ApiKeyCache, ApiKeyRejection, authenticate_api_key};
+use owp_db::ids::UserId;
+use owp_db::schema::users;
+use owp_db::{AnyConnection, StoreError};
+use owp_rbac::{Principal, parse_list, permissions_of, role_names_of};
+
+use crate::sessions::session_is_open;
+use crate::tokens::VerifiedToken;
+
+/// Why credentials were refused; every variant but `Store` answers 401.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthFailure {
+    /// Unknown, malformed, expired or revoked credentials.
+    #[error("{0}")]
+    Invalid(String),
+    /// The account exists but may not act (pending, disabled, rejected).
+    #[error("the account is {0}")]
+    Inactive(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for AuthFailure {
+    fn from(err: diesel::result::Error) -> Self {
+        AuthFailure::Store(err.into())
+    }
+}
+
+/// The principal of an active user: roles, permissions and grants.
+pub fn principal_for_user(
+    conn: &mut AnyConnection,
+    user: UserId,
+) -> Result<Principal, AuthFailure> {
+    let found: Option<(String, String, Option<String>, Option<String>)> = users::table
+        .find(user.to_string())
+        .select((
+            users::organization_id,
+            users::status,
+            users::allowed_model_ids,
+            users::allowed_tool_ids,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((organization, status, models, tools)) = found else {
+        return Err(AuthFailure::Invalid("the account no longer exists".into()));
+    };
+    if status != "active" {
+        return Err(AuthFailure::Inactive(status));
+    }
+    Ok(Principal {
+        user_id: user,
+        organization_id: organization
+            .parse()
+            .map_err(|_| StoreError::Internal("malformed organization id".into()))?,
+        roles: role_names_of(conn, user)?,
+        permissions: permissions_of(conn, user)?,
+        allowed_model_ids: parse_list(models.as_deref()),
+        allowed_tool_ids: parse_list(tools.as_deref()),
+        session_id: None,
+        credential_id: None,
+    })
+}
+
+/// The principal behind a verified access token, if its session is still open.
+pub fn principal_for_token(
+    conn: &mut AnyConnection,
+    token: VerifiedToken,
+    at: NaiveDateTime,
+) -> Result<Principal, AuthFailure> {
+    if !session_is_open(conn, token.session_id, at)? {
+        return Err(AuthFailure::Invalid("the session has ended".into()));
+    }
+    let mut principal = principal_for_user(conn, token.user_id)?;
+    principal.session_id = Some(token.session_id);
+    Ok(principal)
+}
+
+/// The principal behind an `owp_` API key, narrowed to the key's scopes and models.
+pub fn principal_for_api_key(
+    conn: &mut AnyConnection,
+    cache: &ApiKeyCache,
+    token: &str,
+    at: NaiveDateTime,
+) -> Result<Principal, AuthFailure> {
+    let key =
+        authenticate_api_key(conn, cache, token, at).map_err(|rejection| match rejection {
+            ApiKeyRejection::Store(err) => AuthFailure::Store(err),
+            other => AuthFailure::Invalid(other.to_string()),
+        })?;
+    let owner = principal_for_user(conn, key.user_id)?;
+    Ok(owner.narrowed_to_key(
+        key.id,
+        key.scopes.as_deref(),
+        key.allowed_model_ids.as_deref(),
+    ))
+}
