@@ -15,12 +15,39 @@ use crate::http::problem::{FieldError, Problem};
             Errors are RFC 9457 problem+json documents."
     ),
     components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Probes and metrics"),
         (name = "instance", description = "Public facts about this installation"),
+        (name = "auth", description = "Sign-in, sessions, the caller's account"),
+        (name = "users", description = "User administration and approvals"),
+        (name = "api-keys", description = "API keys for CI pipelines and services"),
+        (name = "roles", description = "Permissions and roles"),
+        (name = "audit", description = "The tamper-evident audit trail"),
+        (name = "organizations", description = "Tenants"),
     )
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` scheme every protected route names: a JWT access token or an `owp_`
+/// API key in `Authorization: Bearer`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT access token or owp_ API key")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The full spec of every route `routes::register` serves.
 pub fn spec() -> utoipa::openapi::OpenApi {

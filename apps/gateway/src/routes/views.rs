@@ -58,3 +58,21 @@ impl From<User> for UserView {
         }
     }
 }
+
+/// A page of users.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserPage {
+    /// This page's users.
+    pub items: Vec<UserView>,
+    /// Size of the whole filtered list.
+    pub total: i64,
+}
+
+impl From<owp_db::Paged<User>> for UserPage {
+    fn from(page: owp_db::Paged<User>) -> Self {
+        Self {
+            items: page.items.into_iter().map(UserView::from).collect(),
+            total: page.total,
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Organizations (tenants): super admins manage them; others see their own.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::NaiveDateTime;
+use owp_db::ids::OrganizationId;
+use owp_identity::organizations::{self, NewOrganization, Organization};
+use owp_rbac::permissions::{ORGANIZATIONS_READ, ORGANIZATIONS_WRITE};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::users::{PageQuery, page};
+use crate::http::auth::Auth;
+use crate::http::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// An organization.
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationView {
+    /// Id.
+    id: String,
+    /// Display name.
+    name: String,
+    /// URL-safe unique handle.
+    slug: String,
+    /// UTC.
+    created_at: NaiveDateTime,
+    /// UTC.
+    updated_at: NaiveDateTime,
+}
+
+impl From<Organization> for OrganizationView {
+    fn from(o: Organization) -> Self {
+        Self {
+            id: o.id.to_string(),
+            name: o.name,
+            slug: o.slug,
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+/// A page of organizations.
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationPage {
+    /// This page's organizations.
+    items: Vec<OrganizationView>,
+    /// How many there are.
+    total: i64,
+}
+
+/// List organizations (super admins: all; others: their own).
+#[utoipa::path(
+    tag = "organizations",
+    params(PageQuery),
+    responses((status = 200, body = OrganizationPage)),
+    security(("bearer" = []))
+)]
+#[get("/organizations")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<OrganizationPage>, ApiError> {
+    auth.0.require(ORGANIZATIONS_READ)?;
+    let page = page(query.limit, query.offset)?;
+    let principal = auth.0;
+    let found = state
+        .db
+        .run(move |conn| {
+            if principal.is_super_admin() {
+                organizations::list(conn, page)
+            } else {
+                let own = organizations::get(conn, principal.organization_id)?;
+                Ok(owp_db::Paged {
+                    items: vec![own],
+                    total: 1,
+                })
+            }
+        })
+        .await?;
+    Ok(web::Json(OrganizationPage {
+        items: found.items.into_iter().map(Into::into).collect(),
+        total: found.total,
+    }))
+}
+
+/// An organization to create.
+#[derive(Deserialize, ToSchema)]
+pub struct CreateOrganization {
+    /// Display name (1..=200 characters).
+    name: String,
+    /// 1..=64 of `a-z0-9-`.
+    slug: String,
+}
+
+/// Create an organization (super admins).
+#[utoipa::path(
+    tag = "organizations",
+    request_body = CreateOrganization,
+    responses((status = 201, body = OrganizationView), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[post("/organizations")]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<CreateOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.require(ORGANIZATIONS_WRITE)?;
+    let body = body.into_inner();
+    let name = body.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::invalid_field(
+            "name",
+            "must be 1 to 200 characters",
+        ));
+    }
+    let slug_ok = !body.slug.is_empty()
+        && body.slug.len() <= 64
+        && body
+            .slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !slug_ok {
+        return Err(ApiError::invalid_field(
+            "slug",
+            "must be 1 to 64 characters of a-z, 0-9 and '-'",
+        ));
+    }
+    let new = NewOrganization {
+        name,
+        slug: body.slug,
+    };
+    let at = owp_db::time::now();
+    let created = state
+        .db
+        .run(move |conn| organizations::create(conn, new, at))
+        .await?;
+    Ok(HttpResponse::Created().json(OrganizationView::from(created)))
+}
+
+/// Read an organization (another one's is 404 unless super admin).
+#[utoipa::path(
+    tag = "organizations",
+    params(("id" = String, Path, description = "organization id")),
+    responses((status = 200, body = OrganizationView), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[get("/organizations/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<web::Json<OrganizationView>, ApiError> {
+    auth.0.require(ORGANIZATIONS_READ)?;
+    let id: OrganizationId = id
+        .parse()
+        .map_err(|_| ApiError::NotFound("not found".into()))?;
+    if !auth.0.can_reach(id) {
+        return Err(ApiError::NotFound("not found".into()));
+    }
+    let found = state
+        .db
+        .run(move |conn| organizations::get(conn, id))
+        .await?;
+    Ok(web::Json(found.into()))
+}

@@ -1,0 +1,520 @@
+//! The role × route matrix: every route, called as every kind of caller, answers exactly the
+//! status this table says. Another organization's admin gets 404 for this organization's
+//! objects (object-level isolation). A route missing from the table fails the test.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failing test panics with its cause"
+)]
+
+use std::collections::BTreeSet;
+
+use owp_testkit::{Backend, TestApp, on_both_backends};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+on_both_backends!(every_route_answers_every_role_as_the_table_says);
+
+/// Callers, in table column order.
+const CALLERS: [&str; 7] = [
+    "anonymous",
+    "guest",
+    "user",
+    "instructor",
+    "admin",
+    "other_admin",
+    "super_admin",
+];
+
+struct Row {
+    method: Method,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    expected: [u16; 7],
+}
+
+struct World {
+    app: TestApp,
+    tokens: Vec<Option<String>>,
+    target: String,
+    disposable: String,
+    default_org: String,
+    user_role: String,
+}
+
+async fn create_user(
+    app: &TestApp,
+    admin: &str,
+    email: &str,
+    roles: &[&str],
+    org: Option<&str>,
+) -> String {
+    let mut body = json!({"email": email});
+    if let Some(org) = org {
+        body["organization_id"] = json!(org);
+    }
+    let res = app
+        .send_as(admin, Method::POST, "/api/v1/users", Some(body))
+        .await;
+    assert_eq!(res.status(), 201, "create {email}");
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .send_as(
+            admin,
+            Method::PATCH,
+            &format!("/api/v1/users/{id}"),
+            Some(json!({"roles": roles})),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "roles of {email}");
+    let res = app
+        .send_as(
+            admin,
+            Method::PUT,
+            &format!("/api/v1/users/{id}/password"),
+            Some(json!({"password": "matrix-password"})),
+        )
+        .await;
+    assert_eq!(res.status(), 204, "password of {email}");
+    id
+}
+
+async fn token(app: &TestApp, email: &str) -> String {
+    app.login(email, "matrix-password").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn world(backend: Backend) -> World {
+    let app = TestApp::spawn(backend).await;
+    let root = app.admin_token().await;
+    let other_org: Value = app
+        .send_as(
+            &root,
+            Method::POST,
+            "/api/v1/organizations",
+            Some(json!({"name": "Other", "slug": "other"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let other_org = other_org["id"].as_str().unwrap().to_owned();
+    for (email, roles, org) in [
+        ("guest@example.org", vec!["guest"], None),
+        ("user@example.org", vec!["user"], None),
+        ("instructor@example.org", vec!["instructor"], None),
+        ("admin@example.org", vec!["admin"], None),
+        (
+            "other-admin@example.org",
+            vec!["admin"],
+            Some(other_org.as_str()),
+        ),
+    ] {
+        create_user(&app, &root, email, &roles, org).await;
+    }
+    let target = create_user(&app, &root, "target@example.org", &["user"], None).await;
+    let disposable = create_user(&app, &root, "disposable@example.org", &["user"], None).await;
+    let mut tokens = vec![None];
+    for email in [
+        "guest@example.org",
+        "user@example.org",
+        "instructor@example.org",
+        "admin@example.org",
+        "other-admin@example.org",
+    ] {
+        tokens.push(Some(token(&app, email).await));
+    }
+    tokens.push(Some(root.clone()));
+    let me: Value = app
+        .get_as(&root, "/api/v1/auth/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let roles: Value = app
+        .get_as(&root, "/api/v1/roles")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let user_role = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "user")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    World {
+        app,
+        tokens,
+        target,
+        disposable,
+        default_org: me["organization"]["id"].as_str().unwrap().to_owned(),
+        user_role,
+    }
+}
+
+fn row(
+    method: Method,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    expected: [u16; 7],
+) -> Row {
+    Row {
+        method,
+        template,
+        path,
+        body,
+        expected,
+    }
+}
+
+const NO_ID: &str = "0190a000-0000-7000-8000-000000000000";
+
+fn table(w: &World) -> Vec<Row> {
+    let t = &w.target;
+    let d = &w.disposable;
+    let all = |s: u16| [s; 7];
+    let signed_in = |s: u16| [401, s, s, s, s, s, s];
+    let admins = |s: u16, other: u16, sup: u16| [401, 403, 403, 403, s, other, sup];
+    vec![
+        row(Method::GET, "/healthz", "/healthz".into(), None, all(200)),
+        row(Method::GET, "/readyz", "/readyz".into(), None, all(200)),
+        row(Method::GET, "/metrics", "/metrics".into(), None, all(200)),
+        row(
+            Method::GET,
+            "/api/v1/instance",
+            "/api/v1/instance".into(),
+            None,
+            all(200),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/auth/login",
+            "/api/v1/auth/login".into(),
+            Some(json!({"email": "nobody@example.org", "password": "wrong-password"})),
+            all(401),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/auth/token",
+            "/api/v1/auth/token".into(),
+            None,
+            all(401),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            "/api/v1/auth/refresh".into(),
+            Some(json!({"refresh_token": "not-a-token"})),
+            all(401),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/auth/register",
+            "/api/v1/auth/register".into(),
+            Some(json!({"email": "not-an-email", "password": "long-enough"})),
+            all(422),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/auth/me",
+            "/api/v1/auth/me".into(),
+            None,
+            signed_in(200),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/auth/change-password",
+            "/api/v1/auth/change-password".into(),
+            Some(json!({"current_password": "not-it-at-all", "new_password": "whatever-long"})),
+            signed_in(422),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/users",
+            "/api/v1/users".into(),
+            Some(json!({"email": "{caller}@new.example.org"})),
+            admins(201, 201, 201),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/users",
+            "/api/v1/users".into(),
+            None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/admin/users/pending",
+            "/api/v1/admin/users/pending".into(),
+            None,
+            admins(200, 200, 200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/users/{id}",
+            format!("/api/v1/users/{t}"),
+            None,
+            [401, 403, 403, 200, 200, 404, 200],
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/users/{id}",
+            format!("/api/v1/users/{t}"),
+            Some(json!({"full_name": "Renamed"})),
+            admins(200, 404, 200),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/users/{id}",
+            format!("/api/v1/users/{d}"),
+            None,
+            admins(200, 404, 200),
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/users/{id}/password",
+            format!("/api/v1/users/{t}/password"),
+            Some(json!({"password": "a-new-password"})),
+            admins(204, 404, 204),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/users/{id}/grants",
+            format!("/api/v1/users/{t}/grants"),
+            None,
+            [401, 403, 403, 200, 200, 404, 200],
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/users/{id}/grants",
+            format!("/api/v1/users/{t}/grants"),
+            Some(json!({"allowed_model_ids": ["llama3.2:latest"]})),
+            admins(200, 404, 200),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/admin/users/{id}/approve",
+            format!("/api/v1/admin/users/{t}/approve"),
+            Some(json!({"approved": true})),
+            admins(409, 404, 409),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/users/{id}/api-keys",
+            format!("/api/v1/users/{t}/api-keys"),
+            Some(json!({"label": "ci"})),
+            admins(201, 404, 201),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/users/{id}/api-keys",
+            format!("/api/v1/users/{t}/api-keys"),
+            None,
+            admins(200, 404, 200),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/users/{id}/api-keys/{key_id}",
+            format!("/api/v1/users/{t}/api-keys/{NO_ID}"),
+            None,
+            admins(404, 404, 404),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/me/api-keys",
+            "/api/v1/me/api-keys".into(),
+            Some(json!({"label": "mine"})),
+            [401, 403, 201, 201, 201, 201, 201],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/me/api-keys",
+            "/api/v1/me/api-keys".into(),
+            None,
+            [401, 403, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/me/api-keys/{key_id}",
+            format!("/api/v1/me/api-keys/{NO_ID}"),
+            None,
+            [401, 403, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/audit",
+            "/api/v1/audit".into(),
+            None,
+            admins(200, 200, 200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/audit/verify",
+            "/api/v1/audit/verify".into(),
+            None,
+            admins(200, 200, 200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/audit/export",
+            "/api/v1/audit/export".into(),
+            None,
+            admins(200, 200, 200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/permissions",
+            "/api/v1/permissions".into(),
+            None,
+            admins(200, 200, 200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/roles",
+            "/api/v1/roles".into(),
+            None,
+            admins(200, 200, 200),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/roles",
+            "/api/v1/roles".into(),
+            Some(json!({"name": "{caller}-role"})),
+            admins(201, 201, 201),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/roles/{id}",
+            format!("/api/v1/roles/{}", w.user_role),
+            None,
+            admins(200, 200, 200),
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/roles/{id}",
+            format!("/api/v1/roles/{}", w.user_role),
+            Some(json!({"description": "changed"})),
+            admins(403, 403, 403),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/roles/{id}",
+            format!("/api/v1/roles/{NO_ID}"),
+            None,
+            admins(404, 404, 404),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/organizations",
+            "/api/v1/organizations".into(),
+            None,
+            admins(200, 200, 200),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organizations",
+            "/api/v1/organizations".into(),
+            Some(json!({"name": "New", "slug": "{caller}"})),
+            admins(403, 403, 201),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/organizations/{id}",
+            format!("/api/v1/organizations/{}", w.default_org),
+            None,
+            admins(200, 404, 200),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/auth/logout",
+            "/api/v1/auth/logout".into(),
+            None,
+            signed_in(204),
+        ),
+    ]
+}
+
+/// Replaces `{caller}` in string values so create routes get a fresh name per caller.
+fn personalise(body: &Value, caller: &str) -> Value {
+    match body {
+        Value::String(s) => Value::String(s.replace("{caller}", &caller.replace('_', "-"))),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), personalise(v, caller)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+async fn every_route_answers_every_role_as_the_table_says(backend: Backend) {
+    let w = world(backend).await;
+    let rows = table(&w);
+
+    let spec: Value = w.app.get("/openapi.json").await.json().await.unwrap();
+    let documented: BTreeSet<(String, String)> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.to_uppercase(), path.clone()))
+        })
+        .collect();
+    let covered: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.method.to_string(), r.template.to_owned()))
+        .collect();
+    assert_eq!(
+        covered, documented,
+        "the matrix must list exactly the documented routes"
+    );
+
+    let mut failures = Vec::new();
+    for row in &rows {
+        for (column, caller) in CALLERS.iter().enumerate() {
+            let mut request = w
+                .app
+                .client
+                .request(row.method.clone(), w.app.url(&row.path));
+            if let Some(token) = &w.tokens[column] {
+                request = request.bearer_auth(token);
+            }
+            if row.template == "/api/v1/auth/token" {
+                request = request.form(&[
+                    ("username", "nobody@example.org"),
+                    ("password", "wrong-password"),
+                ]);
+            } else if let Some(body) = &row.body {
+                request = request.json(&personalise(body, caller));
+            }
+            let status = request.send().await.unwrap().status().as_u16();
+            if status != row.expected[column] {
+                failures.push(format!(
+                    "{} {} as {caller}: got {status}, want {}",
+                    row.method, row.template, row.expected[column]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
