@@ -170,6 +170,7 @@ impl TestAppBuilder {
             ("OLLAMA_BASE_URL", "http://127.0.0.1:9"),
             ("DB_POOL_TIMEOUT_MS", "1000"),
             ("JWT_SECRET", "test-secret-test-secret-test-secret-0123"),
+            ("RATE_LIMIT_PER_MINUTE", "100000"),
             ("ADMIN_BOOTSTRAP_PASSWORD", ADMIN_PASSWORD),
         ]
         .into_iter()

@@ -99,6 +99,11 @@ impl Application {
             api_keys: owp_credentials::ApiKeyCache::default(),
             refresh_ttl_secs: i64::try_from(config.refresh_token_ttl.as_secs()).unwrap_or(i64::MAX),
             preparation: preparation.clone(),
+            request_rate: Arc::new(crate::http::limits::WindowCounter::new(
+                config.rate_limit_per_minute,
+                Duration::from_secs(60),
+            )),
+            sign_in_throttle: Arc::default(),
         });
         let cors_origins = config.cors_origins.clone();
         let prod = config.is_prod();

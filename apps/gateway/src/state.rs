@@ -23,6 +23,10 @@ pub struct AppState {
     pub api_keys: ApiKeyCache,
     /// Refresh-token (session) lifetime in seconds.
     pub refresh_ttl_secs: i64,
+    /// Requests per minute per user or API key.
+    pub request_rate: std::sync::Arc<crate::http::limits::WindowCounter>,
+    /// Failed sign-ins per account and per address.
+    pub sign_in_throttle: std::sync::Arc<crate::http::limits::SignInThrottle>,
     /// Migrations and bootstrap, for `/readyz` to finish when start-up could not.
     pub preparation: Preparation,
 }

@@ -202,7 +202,7 @@ fn table(w: &World) -> Vec<Row> {
             Method::POST,
             "/api/v1/auth/login",
             "/api/v1/auth/login".into(),
-            Some(json!({"email": "nobody@example.org", "password": "wrong-password"})),
+            Some(json!({"email": "{caller}@nobody.example.org", "password": "wrong-password"})),
             all(401),
         ),
         row(
@@ -496,7 +496,7 @@ async fn every_route_answers_every_role_as_the_table_says(backend: Backend) {
             }
             if row.template == "/api/v1/auth/token" {
                 request = request.form(&[
-                    ("username", "nobody@example.org"),
+                    ("username", format!("{caller}@form.example.org").as_str()),
                     ("password", "wrong-password"),
                 ]);
             } else if let Some(body) = &row.body {

@@ -30,6 +30,10 @@ impl Auth {
     }
 }
 
+/// The caller's rate-limit window, for the `RateLimit-*` response headers.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimitStatus(pub crate::http::limits::WindowState);
+
 /// Prefix that tells API keys from JWTs.
 const API_KEY_PREFIX: &str = "owp_";
 
@@ -40,6 +44,7 @@ impl FromRequest for Auth {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer_token(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let request = req.clone();
         Box::pin(async move {
             let token = token.ok_or_else(|| {
                 ApiError::Unauthorized(
@@ -67,6 +72,18 @@ impl FromRequest for Auth {
                     .run(move |conn| principal_for_token(conn, verified, now).map_err(auth_error))
                     .await?
             };
+            let key = match principal.credential_id {
+                Some(key) => format!("key:{key}"),
+                None => format!("user:{}", principal.user_id),
+            };
+            let window = state.request_rate.hit(&key);
+            request.extensions_mut().insert(RateLimitStatus(window));
+            if window.exhausted {
+                return Err(ApiError::TooManyRequests {
+                    detail: format!("more than {} requests this minute; slow down", window.limit),
+                    retry_after: window.reset_secs,
+                });
+            }
             Ok(Auth(principal))
         })
     }

@@ -5,6 +5,7 @@ pub mod auth;
 mod domain_errors;
 pub mod extract;
 pub mod fallback;
+pub mod limits;
 pub mod metrics;
 pub mod problem;
 pub mod problem_fallback;

@@ -10,6 +10,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 use tracing_actix_web::RootSpanBuilder;
 
+use super::auth::RateLimitStatus;
 use super::metrics::Metrics;
 
 /// Header carrying the request id in both directions.
@@ -63,6 +64,19 @@ pub async fn request_context(
     );
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    let rate = res.request().extensions().get::<RateLimitStatus>().copied();
+    if let Some(RateLimitStatus(window)) = rate {
+        let headers = res.headers_mut();
+        for (name, value) in [
+            ("ratelimit-limit", window.limit.to_string()),
+            ("ratelimit-remaining", window.remaining.to_string()),
+            ("ratelimit-reset", window.reset_secs.to_string()),
+        ] {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
+        }
     }
     Ok(res)
 }

@@ -67,6 +67,21 @@ async fn sign_in(
         ));
     }
     let ctx = audit_context(req);
+    let address = ctx.ip.clone().unwrap_or_default();
+    if let Some(retry_after) = state.sign_in_throttle.blocked_for(&email, &address) {
+        let event = failure_event(None, "throttled")
+            .detail(serde_json::json!({"reason": "throttled", "email": email.trim()}));
+        let at = owp_db::time::now();
+        let audit_ctx = ctx.clone();
+        state
+            .db
+            .run(move |conn| owp_audit::record(conn, &audit_ctx, &event, at))
+            .await?;
+        return Err(ApiError::TooManyRequests {
+            detail: "too many failed sign-ins; try again later".into(),
+            retry_after,
+        });
+    }
     let lookup_email = email.clone();
     let found = state
         .db
@@ -92,6 +107,7 @@ async fn sign_in(
     };
     let candidate = found.map(|(c, _)| c);
     if !verified {
+        state.sign_in_throttle.failed(&email, &address);
         let event = failure_event(candidate.as_ref(), "invalid_credentials");
         let at = owp_db::time::now();
         let audit_ctx = ctx.clone();
@@ -118,6 +134,7 @@ async fn sign_in(
             other => format!("account {}", other.as_str()),
         }));
     }
+    state.sign_in_throttle.succeeded(&email);
     open_session(state, ctx, candidate.id).await
 }
 
@@ -173,6 +190,7 @@ fn tokens_for(
         (status = 200, body = TokenResponse),
         (status = 401, body = Problem, content_type = "application/problem+json", description = "wrong email or password"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "account pending, disabled or rejected"),
+        (status = 429, body = Problem, content_type = "application/problem+json", description = "too many failures; see Retry-After"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]

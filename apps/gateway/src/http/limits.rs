@@ -1,0 +1,192 @@
+//! In-process limits: per-caller request rate and sign-in failure throttling.
+//!
+//! Fixed windows kept in memory per replica. With several replicas each enforces its own share;
+//! sharing them through `REDIS_URL` is a follow-up (see docs/decisions.md).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Largest number of tracked keys before expired windows are swept.
+const SWEEP_THRESHOLD: usize = 10_000;
+
+/// Counts events per key in fixed windows.
+#[derive(Debug)]
+pub struct WindowCounter {
+    window: Duration,
+    limit: u32,
+    entries: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+/// The state of one key's window after a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowState {
+    /// The window's allowance.
+    pub limit: u32,
+    /// Events left in this window.
+    pub remaining: u32,
+    /// Seconds until the window resets.
+    pub reset_secs: u64,
+    /// Whether the allowance is used up.
+    pub exhausted: bool,
+}
+
+impl WindowCounter {
+    /// `limit` events per `window`.
+    pub fn new(limit: u32, window: Duration) -> Self {
+        Self {
+            window,
+            limit,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn with_entry<T>(
+        &self,
+        key: &str,
+        now: Instant,
+        f: impl FnOnce(&mut (Instant, u32)) -> T,
+    ) -> T {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() > SWEEP_THRESHOLD {
+            let window = self.window;
+            entries.retain(|_, (start, _)| now.duration_since(*start) < window);
+        }
+        let entry = entries.entry(key.to_owned()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        f(entry)
+    }
+
+    fn state(&self, entry: &(Instant, u32), now: Instant) -> WindowState {
+        let reset = self.window.saturating_sub(now.duration_since(entry.0));
+        WindowState {
+            limit: self.limit,
+            remaining: self.limit.saturating_sub(entry.1),
+            reset_secs: reset.as_secs().max(1),
+            exhausted: entry.1 >= self.limit,
+        }
+    }
+
+    /// Counts one event unless the allowance is used up.
+    pub fn hit(&self, key: &str) -> WindowState {
+        let now = Instant::now();
+        self.with_entry(key, now, |entry| {
+            let before = self.state(entry, now);
+            if !before.exhausted {
+                entry.1 += 1;
+            }
+            WindowState {
+                exhausted: before.exhausted,
+                ..self.state(entry, now)
+            }
+        })
+    }
+
+    /// Looks without counting.
+    pub fn peek(&self, key: &str) -> WindowState {
+        let now = Instant::now();
+        self.with_entry(key, now, |entry| self.state(entry, now))
+    }
+
+    /// Forgets a key (a successful sign-in clears its failures).
+    pub fn clear(&self, key: &str) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
+    }
+}
+
+/// Failed sign-ins allowed per account per window.
+const ACCOUNT_FAILURES: u32 = 5;
+/// Failed sign-ins allowed per client address per window.
+const ADDRESS_FAILURES: u32 = 20;
+/// The sign-in throttling window.
+const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Sign-in throttling by account and by client address.
+#[derive(Debug)]
+pub struct SignInThrottle {
+    accounts: WindowCounter,
+    addresses: WindowCounter,
+}
+
+impl Default for SignInThrottle {
+    fn default() -> Self {
+        Self {
+            accounts: WindowCounter::new(ACCOUNT_FAILURES, SIGN_IN_WINDOW),
+            addresses: WindowCounter::new(ADDRESS_FAILURES, SIGN_IN_WINDOW),
+        }
+    }
+}
+
+impl SignInThrottle {
+    /// Seconds to wait when either the account or the address has failed too often.
+    pub fn blocked_for(&self, email: &str, address: &str) -> Option<u64> {
+        [
+            self.accounts.peek(&email.trim().to_lowercase()),
+            self.addresses.peek(address),
+        ]
+        .into_iter()
+        .filter(|s| s.exhausted)
+        .map(|s| s.reset_secs)
+        .max()
+    }
+
+    /// Counts a failure against both.
+    pub fn failed(&self, email: &str, address: &str) {
+        self.accounts.hit(&email.trim().to_lowercase());
+        self.addresses.hit(address);
+    }
+
+    /// A success clears the account's failures (not the address's).
+    pub fn succeeded(&self, email: &str) {
+        self.accounts.clear(&email.trim().to_lowercase());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_up_to_the_limit_then_refuses() {
+        let counter = WindowCounter::new(2, Duration::from_secs(60));
+        assert_eq!(counter.hit("k").remaining, 1);
+        let second = counter.hit("k");
+        assert!(!second.exhausted);
+        assert_eq!(second.remaining, 0);
+        let third = counter.hit("k");
+        assert!(third.exhausted);
+        assert!(third.reset_secs >= 1 && third.reset_secs <= 60);
+        assert!(!counter.hit("other").exhausted, "keys are independent");
+    }
+
+    #[test]
+    fn windows_reset() {
+        let counter = WindowCounter::new(1, Duration::ZERO);
+        assert!(!counter.hit("k").exhausted);
+        assert!(
+            !counter.hit("k").exhausted,
+            "a zero window always starts afresh"
+        );
+    }
+
+    #[test]
+    fn throttle_blocks_accounts_and_addresses() {
+        let throttle = SignInThrottle::default();
+        for _ in 0..ACCOUNT_FAILURES {
+            assert_eq!(throttle.blocked_for("A@x.org", "1.1.1.1"), None);
+            throttle.failed("a@x.org", "1.1.1.1");
+        }
+        assert!(
+            throttle.blocked_for("a@X.org", "2.2.2.2").is_some(),
+            "per account, any address"
+        );
+        assert_eq!(throttle.blocked_for("b@x.org", "1.1.1.1"), None);
+        throttle.succeeded("a@x.org");
+        assert_eq!(throttle.blocked_for("a@x.org", "1.1.1.1"), None);
+    }
+}

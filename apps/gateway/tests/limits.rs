@@ -1,0 +1,117 @@
+//! Request rate limits per user or API key, and sign-in throttling per account and address.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failing test panics with its cause"
+)]
+
+use owp_testkit::{ADMIN_PASSWORD, Backend, TestApp, on_both_backends};
+use serde_json::{Value, json};
+
+on_both_backends!(
+    requests_over_the_rate_get_429_with_headers,
+    repeated_sign_in_failures_are_throttled
+);
+
+async fn requests_over_the_rate_get_429_with_headers(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .env("RATE_LIMIT_PER_MINUTE", "3")
+        .spawn()
+        .await;
+    let token = app.admin_token().await;
+    for remaining in ["2", "1", "0"] {
+        let res = app.get_as(&token, "/api/v1/auth/me").await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["ratelimit-limit"], "3");
+        assert_eq!(res.headers()["ratelimit-remaining"], remaining);
+        let reset: u64 = res.headers()["ratelimit-reset"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&reset));
+    }
+    let limited = app.get_as(&token, "/api/v1/auth/me").await;
+    assert_eq!(limited.status(), 429);
+    let retry: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry));
+    assert_eq!(
+        limited.headers()["content-type"],
+        "application/problem+json"
+    );
+
+    let key = app.admin_api_key();
+    assert_eq!(
+        app.get_as(&key, "/api/v1/auth/me").await.status(),
+        200,
+        "a key has its own budget"
+    );
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "probes are not limited"
+    );
+}
+
+async fn repeated_sign_in_failures_are_throttled(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let attempt = |email: &'static str, password: &'static str| {
+        let request = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}));
+        async move { request.send().await.unwrap() }
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            attempt("admin@example.com", "wrong-password")
+                .await
+                .status(),
+            401
+        );
+    }
+    let blocked = attempt("admin@example.com", ADMIN_PASSWORD).await;
+    assert_eq!(blocked.status(), 429, "even the right password waits");
+    assert!(blocked.headers().contains_key("retry-after"));
+    let problem: Value = blocked.json().await.unwrap();
+    assert_eq!(
+        problem["detail"],
+        "too many failed sign-ins; try again later"
+    );
+
+    let key = app.admin_api_key();
+    let throttled: Value = app
+        .get_as(&key, "/api/v1/audit?event_type=login_failure")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        throttled["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["detail"]["reason"] == "throttled")
+    );
+
+    for i in 0..15 {
+        let email: &'static str = Box::leak(format!("nobody{i}@example.org").into_boxed_str());
+        assert_eq!(
+            attempt(email, "wrong-password").await.status(),
+            401,
+            "attempt {i}"
+        );
+    }
+    assert_eq!(
+        attempt("someone-else@example.org", "wrong-password")
+            .await
+            .status(),
+        429,
+        "per address"
+    );
+}
