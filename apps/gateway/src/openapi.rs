@@ -25,6 +25,7 @@ use crate::http::problem::{FieldError, Problem};
         (name = "roles", description = "Permissions and roles"),
         (name = "audit", description = "The tamper-evident audit trail"),
         (name = "organizations", description = "Tenants"),
+        (name = "invitations", description = "Invitations to join an organization"),
     )
 )]
 struct ApiDoc;

@@ -18,6 +18,7 @@ on_both_backends!(
     audit_lists_filters_exports_and_detects_tampering,
     custom_roles_grant_permissions_and_system_roles_stay,
     users_list_filters_and_pages,
+    organizations_are_managed_by_super_admins,
 );
 
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
@@ -608,5 +609,121 @@ async fn users_list_filters_and_pages(backend: Backend) {
     assert_eq!(
         app.get_as(&admin, "/api/v1/users?limit=501").await.status(),
         422
+    );
+}
+
+async fn organizations_are_managed_by_super_admins(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let root = app.admin_token().await;
+    let created = json_of(
+        app.send_as(
+            &root,
+            Method::POST,
+            "/api/v1/organizations",
+            Some(json!({"name": "Lab", "slug": "lab"})),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let dup = app
+        .send_as(
+            &root,
+            Method::POST,
+            "/api/v1/organizations",
+            Some(json!({"name": "Lab 2", "slug": "lab"})),
+        )
+        .await;
+    assert_eq!(dup.status(), 409);
+    let bad = app
+        .send_as(
+            &root,
+            Method::POST,
+            "/api/v1/organizations",
+            Some(json!({"name": "X", "slug": "Bad Slug"})),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let renamed = json_of(
+        app.send_as(
+            &root,
+            Method::PATCH,
+            &format!("/api/v1/organizations/{id}"),
+            Some(json!({"name": "Lab One"})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(renamed["name"], "Lab One");
+    let listed = json_of(app.get_as(&root, "/api/v1/organizations").await, 200).await;
+    assert_eq!(listed["total"], 2);
+
+    let lab_admin = json_of(
+        app.send_as(
+            &root,
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"email": "boss@lab.org", "organization_id": id})),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(lab_admin["organization_id"], id.as_str());
+    let in_use = app
+        .send_as(
+            &root,
+            Method::DELETE,
+            &format!("/api/v1/organizations/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(in_use.status(), 409, "an organization with users stays");
+    let default =
+        json_of(app.get_as(&root, "/api/v1/auth/me").await, 200).await["organization"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    assert_eq!(
+        app.send_as(
+            &root,
+            Method::DELETE,
+            &format!("/api/v1/organizations/{default}"),
+            None
+        )
+        .await
+        .status(),
+        409
+    );
+    let empty = json_of(
+        app.send_as(
+            &root,
+            Method::POST,
+            "/api/v1/organizations",
+            Some(json!({"name": "Empty", "slug": "empty"})),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let empty_id = empty["id"].as_str().unwrap();
+    assert_eq!(
+        app.send_as(
+            &root,
+            Method::DELETE,
+            &format!("/api/v1/organizations/{empty_id}"),
+            None
+        )
+        .await
+        .status(),
+        204
+    );
+    assert_eq!(
+        app.get_as(&root, &format!("/api/v1/organizations/{empty_id}"))
+            .await
+            .status(),
+        404
     );
 }

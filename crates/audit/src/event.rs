@@ -50,6 +50,12 @@ pub enum EventType {
     RoleUpdated,
     /// A custom role was deleted.
     RoleDeleted,
+    /// Someone was invited.
+    InvitationCreated,
+    /// An invitation was withdrawn.
+    InvitationRevoked,
+    /// An invitation was accepted and its account created.
+    InvitationAccepted,
 }
 
 /// A stored event type name that this build does not know.
@@ -59,7 +65,7 @@ pub struct UnknownEventType(pub String);
 
 impl EventType {
     /// Every event type, for validation messages and filters.
-    pub const ALL: [EventType; 21] = [
+    pub const ALL: [EventType; 24] = [
         EventType::LoginSuccess,
         EventType::LoginFailure,
         EventType::Logout,
@@ -81,6 +87,9 @@ impl EventType {
         EventType::RoleCreated,
         EventType::RoleUpdated,
         EventType::RoleDeleted,
+        EventType::InvitationCreated,
+        EventType::InvitationRevoked,
+        EventType::InvitationAccepted,
     ];
 
     /// The stored name.
@@ -107,6 +116,9 @@ impl EventType {
             EventType::RoleCreated => "role_created",
             EventType::RoleUpdated => "role_updated",
             EventType::RoleDeleted => "role_deleted",
+            EventType::InvitationCreated => "invitation_created",
+            EventType::InvitationRevoked => "invitation_revoked",
+            EventType::InvitationAccepted => "invitation_accepted",
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod bootstrap;
 mod error;
+pub mod invitations;
 pub mod organizations;
 pub mod principal;
 pub mod sessions;

@@ -116,3 +116,33 @@ pub fn list(conn: &mut AnyConnection, page: Page) -> Result<Paged<Organization>,
         .collect::<Result<_, _>>()?;
     Ok(Paged { items, total })
 }
+
+/// Renames an organization.
+pub fn rename(
+    conn: &mut AnyConnection,
+    id: OrganizationId,
+    name: &str,
+    now: NaiveDateTime,
+) -> Result<Organization, StoreError> {
+    let changed = diesel::update(organizations::table.find(id.to_string()))
+        .set((
+            organizations::name.eq(name),
+            organizations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    get(conn, id)
+}
+
+/// Deletes an organization that nothing refers to any more; the default organization stays.
+/// One that still has users, roles or history answers [`StoreError::ForeignKey`].
+pub fn delete(conn: &mut AnyConnection, id: OrganizationId) -> Result<(), StoreError> {
+    let organization = get(conn, id)?;
+    if organization.slug == DEFAULT_ORGANIZATION_SLUG {
+        return Err(StoreError::ForeignKey { field: None });
+    }
+    diesel::delete(organizations::table.find(id.to_string())).execute(conn)?;
+    Ok(())
+}

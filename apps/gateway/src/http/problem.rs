@@ -103,6 +103,9 @@ pub enum ApiError {
         /// The methods the path supports.
         allow: Vec<String>,
     },
+    /// The thing existed but can no longer be used (a spent invitation).
+    #[error("{0}")]
+    Gone(String),
     /// The write clashes with existing data (e.g. a taken slug).
     #[error("{detail}")]
     Conflict {
@@ -155,6 +158,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

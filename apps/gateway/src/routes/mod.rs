@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod instance;
+pub mod invitations;
 pub mod metrics;
 pub mod organizations;
 pub mod roles;
@@ -57,6 +58,12 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(roles::delete_role)
                 .service(organizations::list)
                 .service(organizations::create)
-                .service(organizations::get),
+                .service(organizations::get)
+                .service(organizations::rename)
+                .service(organizations::remove)
+                .service(invitations::create)
+                .service(invitations::list)
+                .service(invitations::revoke)
+                .service(invitations::accept),
         );
 }

@@ -1,6 +1,6 @@
 //! Organizations (tenants): super admins manage them; others see their own.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDateTime;
 use owp_db::ids::OrganizationId;
 use owp_identity::organizations::{self, NewOrganization, Organization};
@@ -165,4 +165,70 @@ pub async fn get(
         .run(move |conn| organizations::get(conn, id))
         .await?;
     Ok(web::Json(found.into()))
+}
+
+/// A new name.
+#[derive(Deserialize, ToSchema)]
+pub struct RenameOrganization {
+    /// Display name (1..=200 characters).
+    name: String,
+}
+
+fn parse_id(raw: &str) -> Result<OrganizationId, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::NotFound("not found".into()))
+}
+
+/// Rename an organization (super admins).
+#[utoipa::path(
+    tag = "organizations",
+    params(("id" = String, Path, description = "organization id")),
+    request_body = RenameOrganization,
+    responses((status = 200, body = OrganizationView), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[patch("/organizations/{id}")]
+pub async fn rename(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: web::Json<RenameOrganization>,
+) -> Result<web::Json<OrganizationView>, ApiError> {
+    auth.0.require(ORGANIZATIONS_WRITE)?;
+    let id = parse_id(&id)?;
+    let name = body.into_inner().name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::invalid_field(
+            "name",
+            "must be 1 to 200 characters",
+        ));
+    }
+    let at = owp_db::time::now();
+    let renamed = state
+        .db
+        .run(move |conn| organizations::rename(conn, id, &name, at))
+        .await?;
+    Ok(web::Json(renamed.into()))
+}
+
+/// Delete an empty organization (super admins; one with users or history answers 409).
+#[utoipa::path(
+    tag = "organizations",
+    params(("id" = String, Path, description = "organization id")),
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[delete("/organizations/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.require(ORGANIZATIONS_WRITE)?;
+    let id = parse_id(&id)?;
+    state
+        .db
+        .run(move |conn| organizations::delete(conn, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,0 +1,235 @@
+//! Invitations: admins invite by email with roles; the invitee accepts with a password.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::NaiveDateTime;
+use owp_credentials::{hash_password, validate_new_password};
+use owp_db::ids::InvitationId;
+use owp_identity::invitations::{self, Invitation, InvitationError};
+use owp_rbac::permissions::INVITATIONS_WRITE;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::users::{PageQuery, assignable_roles, page, visible_organization};
+use super::views::UserView;
+use crate::http::auth::{Auth, audit_context};
+use crate::http::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// An invitation (never its token).
+#[derive(Serialize, ToSchema)]
+pub struct InvitationView {
+    /// Id.
+    id: String,
+    /// Where the invitee lands.
+    organization_id: String,
+    /// Who is invited.
+    email: String,
+    /// Roles given on acceptance.
+    roles: Vec<String>,
+    /// `pending`, `accepted`, `revoked` or `expired`.
+    state: &'static str,
+    /// The inviting admin.
+    created_by: Option<String>,
+    /// UTC.
+    created_at: NaiveDateTime,
+    /// UTC.
+    expires_at: NaiveDateTime,
+    /// When accepted.
+    accepted_at: Option<NaiveDateTime>,
+    /// When revoked.
+    revoked_at: Option<NaiveDateTime>,
+}
+
+impl InvitationView {
+    fn new(invitation: Invitation, now: NaiveDateTime) -> Self {
+        Self {
+            state: invitation.state(now),
+            id: invitation.id.to_string(),
+            organization_id: invitation.organization_id.to_string(),
+            email: invitation.email,
+            roles: invitation.roles,
+            created_by: invitation.created_by,
+            created_at: invitation.created_at,
+            expires_at: invitation.expires_at,
+            accepted_at: invitation.accepted_at,
+            revoked_at: invitation.revoked_at,
+        }
+    }
+}
+
+/// Someone to invite.
+#[derive(Deserialize, ToSchema)]
+pub struct CreateInvitation {
+    /// Their email.
+    email: String,
+    /// Role names given on acceptance (default `user`).
+    roles: Option<Vec<String>>,
+}
+
+/// A new invitation and its one-time token.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedInvitation {
+    /// The invitation.
+    invitation: InvitationView,
+    /// Single-use token for `POST /api/v1/auth/accept-invite` (shown once).
+    token: String,
+    /// The SPA page that accepts it.
+    link: String,
+}
+
+/// Invite someone to the caller's organization.
+#[utoipa::path(
+    tag = "invitations",
+    request_body = CreateInvitation,
+    responses((status = 201, body = CreatedInvitation), (status = 409, body = Problem, content_type = "application/problem+json", description = "the email has an account"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[post("/invitations")]
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    body: web::Json<CreateInvitation>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.require(INVITATIONS_WRITE)?;
+    let body = body.into_inner();
+    let names = body.roles.unwrap_or_else(|| vec!["user".to_owned()]);
+    let ctx = auth.audit(&req);
+    let principal = auth.0;
+    let at = owp_db::time::now();
+    let (invitation, token) = state
+        .db
+        .run(move |conn| {
+            assignable_roles(conn, &principal, principal.organization_id, &names)?;
+            Ok::<_, ApiError>(invitations::create_invitation(
+                conn,
+                &ctx,
+                principal.organization_id,
+                &body.email,
+                &names,
+                at,
+            )?)
+        })
+        .await?;
+    let link = format!("/invite/accept?token={token}");
+    Ok(HttpResponse::Created().json(CreatedInvitation {
+        invitation: InvitationView::new(invitation, at),
+        token,
+        link,
+    }))
+}
+
+/// A page of invitations.
+#[derive(Serialize, ToSchema)]
+pub struct InvitationPage {
+    /// This page's invitations.
+    items: Vec<InvitationView>,
+    /// How many there are.
+    total: i64,
+}
+
+/// List invitations, newest first.
+#[utoipa::path(tag = "invitations", params(PageQuery), responses((status = 200, body = InvitationPage)), security(("bearer" = [])))]
+#[get("/invitations")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<InvitationPage>, ApiError> {
+    auth.0.require(INVITATIONS_WRITE)?;
+    let page = page(query.limit, query.offset)?;
+    let organization = visible_organization(&auth.0);
+    let found = state
+        .db
+        .run(move |conn| invitations::list_invitations(conn, organization, page))
+        .await?;
+    let now = owp_db::time::now();
+    Ok(web::Json(InvitationPage {
+        items: found
+            .items
+            .into_iter()
+            .map(|i| InvitationView::new(i, now))
+            .collect(),
+        total: found.total,
+    }))
+}
+
+/// Withdraw an invitation.
+#[utoipa::path(
+    tag = "invitations",
+    params(("id" = String, Path, description = "invitation id")),
+    responses((status = 200, body = InvitationView), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[delete("/invitations/{id}")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<web::Json<InvitationView>, ApiError> {
+    auth.0.require(INVITATIONS_WRITE)?;
+    let id: InvitationId = id
+        .parse()
+        .map_err(|_| ApiError::NotFound("not found".into()))?;
+    let ctx = auth.audit(&req);
+    let organization = visible_organization(&auth.0);
+    let at = owp_db::time::now();
+    let invitation = state
+        .db
+        .run(move |conn| invitations::revoke_invitation(conn, &ctx, organization, id, at))
+        .await?;
+    Ok(web::Json(InvitationView::new(invitation, at)))
+}
+
+/// Accepting an invitation.
+#[derive(Deserialize, ToSchema)]
+pub struct AcceptInvitation {
+    /// The token from the invitation.
+    token: String,
+    /// The new account's password (at least 8 characters).
+    password: String,
+    /// Display name.
+    full_name: Option<String>,
+}
+
+/// Accept an invitation: creates the active account with the invited roles.
+#[utoipa::path(
+    tag = "auth",
+    request_body = AcceptInvitation,
+    responses(
+        (status = 201, body = UserView),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "unknown token"),
+        (status = 410, body = Problem, content_type = "application/problem+json", description = "already used, revoked or expired"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/accept-invite")]
+pub async fn accept(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<AcceptInvitation>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    validate_new_password(&body.password)
+        .map_err(|e| ApiError::invalid_field("password", e.to_string()))?;
+    let password = body.password;
+    let phc = web::block(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(format!("hashing failed: {e}")))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let ctx = audit_context(&req);
+    let at = owp_db::time::now();
+    let user = state
+        .db
+        .run(move |conn| {
+            invitations::accept_invitation(conn, &ctx, &body.token, body.full_name, &phc, at)
+                .map_err(|err| match err {
+                    InvitationError::Unknown => ApiError::NotFound(err.to_string()),
+                    InvitationError::Used(_) => ApiError::Gone(err.to_string()),
+                    InvitationError::Identity(err) => err.into(),
+                })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(UserView::from(user)))
+}
