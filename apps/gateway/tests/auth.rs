@@ -25,6 +25,8 @@ on_both_backends!(
     registration_open_and_closed,
     api_key_authenticates,
     oauth2_password_form_signs_in,
+    expired_and_foreign_tokens_and_other_headers_are_refused,
+    expired_api_keys_are_refused,
 );
 
 async fn post(app: &TestApp, path: &str, body: Value) -> reqwest::Response {
@@ -357,4 +359,120 @@ async fn oauth2_password_form_signs_in(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(wrong_grant.status(), 422);
+}
+
+async fn expired_and_foreign_tokens_and_other_headers_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let good = app.admin_token().await;
+    let me: Value = app
+        .get_as(&good, "/api/v1/auth/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let claims = |exp: i64| {
+        json!({
+            "sub": me["user"]["id"], "org": me["organization"]["id"], "sid": uuid::Uuid::now_v7().to_string(),
+            "exp": exp, "iat": exp - 900, "jti": "t"
+        })
+    };
+    let sign = |secret: &[u8], alg: jsonwebtoken::Algorithm, exp: i64| {
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(alg),
+            &claims(exp),
+            &jsonwebtoken::EncodingKey::from_secret(secret),
+        )
+        .unwrap()
+    };
+    let secret = b"test-secret-test-secret-test-secret-0123";
+    for (label, token) in [
+        (
+            "expired",
+            sign(secret, jsonwebtoken::Algorithm::HS256, now - 3600),
+        ),
+        (
+            "wrong key",
+            sign(
+                b"some-other-secret-some-other-secret-99",
+                jsonwebtoken::Algorithm::HS256,
+                now + 600,
+            ),
+        ),
+        (
+            "other alg",
+            sign(secret, jsonwebtoken::Algorithm::HS512, now + 600),
+        ),
+        (
+            "unknown session",
+            sign(secret, jsonwebtoken::Algorithm::HS256, now + 600),
+        ),
+    ] {
+        assert_eq!(
+            app.get_as(&token, "/api/v1/auth/me").await.status(),
+            401,
+            "{label}"
+        );
+    }
+
+    let key = app.admin_api_key();
+    for (name, value) in [
+        ("x-api-key", key.clone()),
+        ("api-key", key.clone()),
+        ("authorization", format!("Token {key}")),
+    ] {
+        let res = app
+            .client
+            .get(app.url("/api/v1/auth/me"))
+            .header(name, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{name}");
+    }
+    let query = app
+        .client
+        .get(app.url(&format!("/api/v1/auth/me?api_key={key}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(query.status(), 401);
+}
+
+async fn expired_api_keys_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let issued: Value = app
+        .send_as(
+            &admin,
+            Method::POST,
+            "/api/v1/me/api-keys",
+            Some(json!({"label": "short-lived", "expires_at": "2999-01-01T00:00:00"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = issued["secret"].as_str().unwrap().to_owned();
+    assert_eq!(app.get_as(&secret, "/api/v1/auth/me").await.status(), 200);
+    let id = issued["key"]["id"].as_str().unwrap().to_owned();
+    app.database()
+        .run(move |conn| {
+            use diesel::connection::SimpleConnection;
+            let sql = format!(
+                "UPDATE credentials SET expires_at = '2001-01-01 00:00:00' WHERE id = '{id}'"
+            );
+            match conn {
+                owp_db::AnyConnection::Pg(c) => c.batch_execute(&sql),
+                owp_db::AnyConnection::Sqlite(c) => c.batch_execute(&sql),
+            }
+            .map_err(owp_db::StoreError::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get_as(&secret, "/api/v1/auth/me").await.status(),
+        401,
+        "expiry applies even to a cached key"
+    );
 }
