@@ -31,6 +31,7 @@ pub struct TestAppBuilder {
     env: HashMap<String, String>,
     database_url: Option<String>,
     extra_routes: Option<ExtraRoutes>,
+    workers: usize,
 }
 
 impl TestApp {
@@ -46,6 +47,7 @@ impl TestApp {
             env: HashMap::new(),
             database_url: None,
             extra_routes: None,
+            workers: 1,
         }
     }
 
@@ -147,6 +149,12 @@ impl TestAppBuilder {
         self
     }
 
+    /// Server worker threads (1 by default; benchmarks use more).
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.workers = workers;
+        self
+    }
+
     /// Mounts extra routes (see [`crate::Probes`]).
     pub fn routes(mut self, routes: ExtraRoutes) -> Self {
         self.extra_routes = Some(routes);
@@ -180,7 +188,7 @@ impl TestAppBuilder {
         let config =
             Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration");
         let options = ServeOptions {
-            workers: Some(1),
+            workers: Some(self.workers),
             extra_routes: self.extra_routes,
         };
         let app = Application::build(&config, options)

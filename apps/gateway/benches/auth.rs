@@ -1,0 +1,131 @@
+//! `make bench`: sign-in latency and authenticated read throughput with a JWT and with an API
+//! key, side by side, on SQLite and PostgreSQL. Prints figures; asserts nothing.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark that cannot set up stops with its cause"
+)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use owp_testkit::{ADMIN_PASSWORD, Backend, TestApp};
+use reqwest::Method;
+use serde_json::json;
+
+const READ_PATH: &str = "/api/v1/users?limit=20";
+const CONCURRENCY: usize = 32;
+const REQUESTS: usize = 4000;
+const SIGN_INS: usize = 20;
+
+struct Stats {
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+async fn load(app: &Arc<TestApp>, token: &str) -> Stats {
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..CONCURRENCY)
+        .map(|_| {
+            let app = app.clone();
+            let token = token.to_owned();
+            tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(REQUESTS / CONCURRENCY);
+                for _ in 0..REQUESTS / CONCURRENCY {
+                    let sent = Instant::now();
+                    let res = app.get_as(&token, READ_PATH).await;
+                    assert_eq!(res.status(), 200);
+                    res.bytes().await.unwrap();
+                    latencies.push(sent.elapsed());
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut all = Vec::with_capacity(REQUESTS);
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    all.sort();
+    Stats {
+        per_second: all.len() as f64 / elapsed.as_secs_f64(),
+        p50: percentile(&all, 0.50),
+        p99: percentile(&all, 0.99),
+    }
+}
+
+async fn bench(backend: Backend) {
+    let app = Arc::new(
+        TestApp::builder(backend)
+            .workers(2)
+            .env("LOG_FORMAT", "json")
+            .spawn()
+            .await,
+    );
+    let admin = app.admin_token().await;
+    for i in 0..20 {
+        let body = json!({"email": format!("bench{i}@example.org")});
+        assert_eq!(
+            app.send_as(&admin, Method::POST, "/api/v1/users", Some(body))
+                .await
+                .status(),
+            201
+        );
+    }
+
+    let mut sign_ins = Vec::with_capacity(SIGN_INS);
+    for _ in 0..SIGN_INS {
+        let started = Instant::now();
+        app.login("admin@example.com", ADMIN_PASSWORD).await;
+        sign_ins.push(started.elapsed());
+    }
+    sign_ins.sort();
+
+    let key = app.admin_api_key();
+    load(&app, &admin).await;
+    let jwt = load(&app, &admin).await;
+    let api_key = load(&app, &key).await;
+    println!(
+        "{backend:?}: sign-in p50 {:.1} ms p99 {:.1} ms",
+        ms(percentile(&sign_ins, 0.5)),
+        ms(percentile(&sign_ins, 0.99))
+    );
+    println!("{backend:?}: GET {READ_PATH} x{REQUESTS} at {CONCURRENCY} connections");
+    for (label, stats) in [("JWT", &jwt), ("API key", &api_key)] {
+        println!(
+            "  {label:<8} {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms",
+            stats.per_second,
+            ms(stats.p50),
+            ms(stats.p99)
+        );
+    }
+    println!(
+        "  API key / JWT: p50 x{:.2}, p99 x{:.2}, throughput x{:.2}",
+        api_key.p50.as_secs_f64() / jwt.p50.as_secs_f64(),
+        api_key.p99.as_secs_f64() / jwt.p99.as_secs_f64(),
+        jwt.per_second / api_key.per_second
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        bench(Backend::Sqlite).await;
+        bench(Backend::Postgres).await;
+    });
+}
