@@ -105,10 +105,15 @@ fn parse_id<T: std::str::FromStr>(text: &str) -> Result<T, StoreError> {
 
 pub(super) fn hydrate(conn: &mut AnyConnection, row: UserRow) -> Result<User, StoreError> {
     let id: UserId = parse_id(&row.id)?;
+    let roles = role_names_of(conn, id)?;
+    with_roles(row, roles)
+}
+
+fn with_roles(row: UserRow, roles: Vec<String>) -> Result<User, StoreError> {
     Ok(User {
-        id,
+        id: parse_id(&row.id)?,
         organization_id: parse_id(&row.organization_id)?,
-        roles: role_names_of(conn, id)?,
+        roles,
         grants: Grants {
             allowed_model_ids: parse_list(row.allowed_model_ids.as_deref()),
             allowed_tool_ids: parse_list(row.allowed_tool_ids.as_deref()),
@@ -324,9 +329,23 @@ pub fn list_users(
         .offset(page.offset())
         .select(UserRow::as_select())
         .load(conn)?;
+    let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+    let holdings: Vec<(String, String)> = user_roles::table
+        .inner_join(roles::table)
+        .filter(user_roles::user_id.eq_any(ids))
+        .order(roles::name.asc())
+        .select((user_roles::user_id, roles::name))
+        .load(conn)?;
     let items = rows
         .into_iter()
-        .map(|row| hydrate(conn, row))
+        .map(|row| {
+            let names = holdings
+                .iter()
+                .filter(|(user, _)| *user == row.id)
+                .map(|(_, name)| name.clone())
+                .collect();
+            with_roles(row, names)
+        })
         .collect::<Result<_, _>>()?;
     Ok(Paged { items, total })
 }
