@@ -6,6 +6,7 @@ use actix_web::dev::ServerHandle;
 use owp_gateway::config::Config;
 use owp_gateway::startup::{Application, ExtraRoutes, ServeOptions};
 use owp_identity::bootstrap::{ADMIN_EMAIL, BootstrapReport};
+use owp_ollama_client::fake::FakeOllama;
 use serde_json::Value;
 
 use crate::database::{Backend, TestDatabase};
@@ -19,6 +20,7 @@ pub struct TestApp {
     handle: ServerHandle,
     database: owp_db::Database,
     bootstrap: Option<BootstrapReport>,
+    ollama: FakeOllama,
     _test_database: Option<TestDatabase>,
 }
 
@@ -130,6 +132,11 @@ impl TestApp {
         request.send().await.expect("request failed")
     }
 
+    /// The fake Ollama this app talks to, to script it and see what reached it.
+    pub fn ollama(&self) -> &FakeOllama {
+        &self.ollama
+    }
+
     /// The server handle, to stop it.
     pub fn handle(&self) -> ServerHandle {
         self.handle.clone()
@@ -171,11 +178,13 @@ impl TestAppBuilder {
                 (Some(db), url)
             }
         };
+        let ollama = FakeOllama::start().await.expect("fake Ollama starts");
+        let ollama_url = ollama.url();
         let mut env: HashMap<String, String> = [
             ("DATABASE_URL", url.as_str()),
             ("BIND", "127.0.0.1"),
             ("PORT", "0"),
-            ("OLLAMA_BASE_URL", "http://127.0.0.1:9"),
+            ("OLLAMA_BASE_URL", ollama_url.as_str()),
             ("DB_POOL_TIMEOUT_MS", "1000"),
             ("JWT_SECRET", "test-secret-test-secret-test-secret-0123"),
             ("RATE_LIMIT_PER_MINUTE", "100000"),
@@ -209,6 +218,7 @@ impl TestAppBuilder {
             handle,
             database,
             bootstrap,
+            ollama,
             _test_database: test_database,
         }
     }

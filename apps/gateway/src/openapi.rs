@@ -26,6 +26,8 @@ use crate::http::problem::{FieldError, Problem};
         (name = "audit", description = "The tamper-evident audit trail"),
         (name = "organizations", description = "Tenants"),
         (name = "invitations", description = "Invitations to join an organization"),
+        (name = "models", description = "Ollama models and embeddings"),
+        (name = "openai", description = "OpenAI-compatible endpoints"),
     )
 )]
 struct ApiDoc;

@@ -57,6 +57,9 @@ pub enum StartError {
     /// The local JWT secret file could not be read or written.
     #[error("JWT secret: {0}")]
     Secret(String),
+    /// The Ollama client could not be built.
+    #[error("Ollama client: {0}")]
+    Ollama(String),
     /// Metrics could not be registered.
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
@@ -94,6 +97,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db: db.clone(),
             ollama: OllamaProbe::new(&config.ollama_base_url),
+            ollama_client: ollama_client(config)?,
             signup_mode: config.signup_mode,
             tokens,
             api_keys: owp_credentials::ApiKeyCache::default(),
@@ -217,6 +221,15 @@ fn prepare_data_dir(config: &Config) -> Result<(), StartError> {
         })?;
     }
     Ok(())
+}
+
+/// The Ollama client, with the configured URL and read timeout.
+fn ollama_client(config: &Config) -> Result<owp_ollama_client::OllamaClient, StartError> {
+    let client_config = owp_ollama_client::ClientConfig::new(&config.ollama_base_url)
+        .map(|c| c.with_timeout(config.ollama_timeout))
+        .map_err(|e| StartError::Ollama(e.to_string()))?;
+    owp_ollama_client::OllamaClient::new(&client_config)
+        .map_err(|e| StartError::Ollama(e.to_string()))
 }
 
 /// Bootstrap settings from the configuration.

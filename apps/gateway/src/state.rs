@@ -23,6 +23,8 @@ pub struct AppState {
     pub api_keys: ApiKeyCache,
     /// Refresh-token (session) lifetime in seconds.
     pub refresh_ttl_secs: i64,
+    /// The Ollama client for model calls.
+    pub ollama_client: owp_ollama_client::OllamaClient,
     /// Requests per minute per user or API key.
     pub request_rate: std::sync::Arc<crate::http::limits::WindowCounter>,
     /// Failed sign-ins per account and per address.

@@ -40,10 +40,17 @@ async fn readyz_names_the_backend_and_reports_ollama(backend: Backend) {
     assert_eq!(body["database"]["backend"], expected);
     assert_eq!(body["database"]["reachable"], true);
     assert_eq!(body["database"]["pending_migrations"], 0);
-    assert_eq!(
-        body["ollama"]["reachable"], false,
-        "nothing listens on the test Ollama URL"
-    );
+    assert_eq!(body["ollama"]["reachable"], true);
+    assert!(body["ollama"]["version"].is_string());
+
+    app.ollama()
+        .set_mode(owp_ollama_client::fake::Mode::Down)
+        .await
+        .unwrap();
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status(), 200, "Ollama is reported, not required");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["ollama"]["reachable"], false);
     assert_eq!(body["ollama"]["error"], "Ollama is not reachable");
 }
 

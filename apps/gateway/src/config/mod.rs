@@ -75,6 +75,8 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// `OLLAMA_BASE_URL`, resolved per environment.
     pub ollama_base_url: String,
+    /// `OLLAMA_TIMEOUT_SECS`: longest silence from Ollama before a call fails.
+    pub ollama_timeout: Duration,
     /// `ADMIN_BOOTSTRAP_PASSWORD`.
     pub admin_bootstrap_password: Option<Secret>,
     /// `ADMIN_BOOTSTRAP_PASSWORD_FORCE`.

@@ -78,6 +78,7 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
     let ollama_base_url = problems
         .check(ollama_base_url(env, prod))
         .unwrap_or_default();
+    let ollama_timeout = seconds(&mut problems, env, "OLLAMA_TIMEOUT_SECS", 300);
     let signup_mode = problems
         .check(choice(
             env,
@@ -137,6 +138,7 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
             refresh_token_ttl,
             rate_limit_per_minute: u32::try_from(rate_limit_per_minute).unwrap_or(u32::MAX),
             ollama_base_url,
+            ollama_timeout,
             admin_bootstrap_password,
             admin_bootstrap_password_force: truthy(
                 env("ADMIN_BOOTSTRAP_PASSWORD_FORCE").as_deref(),

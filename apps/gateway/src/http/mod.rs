@@ -7,6 +7,8 @@ pub mod extract;
 pub mod fallback;
 pub mod limits;
 pub mod metrics;
+mod ollama_errors;
+pub mod openai_errors;
 pub mod problem;
 pub mod problem_fallback;
 pub mod request_context;

@@ -128,6 +128,15 @@ pub enum ApiError {
         /// Which fields are wrong and why.
         errors: Vec<FieldError>,
     },
+    /// Ollama is down.
+    #[error("{0}")]
+    UpstreamUnavailable(String),
+    /// Ollama answered wrongly.
+    #[error("{0}")]
+    BadGateway(String),
+    /// Ollama was too slow.
+    #[error("{0}")]
+    UpstreamTimeout(String),
     /// The database cannot serve the request now; the cause is logged, not sent.
     #[error("the database is unavailable; try again shortly")]
     DatabaseUnavailable(String),
@@ -165,6 +174,9 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::UpstreamUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
+            ApiError::UpstreamTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -8,6 +8,8 @@ pub mod health;
 pub mod instance;
 pub mod invitations;
 pub mod metrics;
+pub mod models;
+pub mod openai;
 pub mod organizations;
 pub mod roles;
 pub mod users;
@@ -64,6 +66,16 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(invitations::create)
                 .service(invitations::list)
                 .service(invitations::revoke)
-                .service(invitations::accept),
+                .service(invitations::accept)
+                .service(models::list_models)
+                .service(models::embeddings),
+        )
+        .service(
+            utoipa_actix_web::scope("/v1")
+                .wrap(actix_web::middleware::from_fn(
+                    crate::http::openai_errors::openai_errors,
+                ))
+                .service(openai::models)
+                .service(openai::embeddings),
         );
 }

@@ -1,0 +1,181 @@
+//! Models the caller may use, and embeddings.
+
+use actix_web::{get, post, web};
+use owp_ollama_client::ModelSummary;
+use owp_ollama_client::ollama_rs::generation::embeddings::request::GenerateEmbeddingsRequest;
+use owp_rbac::Principal;
+use owp_rbac::permissions::MODELS_USE;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::http::auth::Auth;
+use crate::http::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// An installed model.
+#[derive(Serialize, ToSchema)]
+pub struct ModelView {
+    /// Name with tag, e.g. `llama3.2:latest`.
+    pub name: String,
+    /// Size on disk in bytes.
+    pub size: u64,
+    /// Architecture family.
+    pub family: String,
+    /// e.g. `3.2B`.
+    pub parameter_size: String,
+    /// e.g. `Q4_K_M`.
+    pub quantization_level: String,
+    /// Last change (RFC 3339).
+    pub modified_at: String,
+}
+
+impl From<ModelSummary> for ModelView {
+    fn from(m: ModelSummary) -> Self {
+        Self {
+            name: m.name,
+            size: m.size,
+            family: m.details.family,
+            parameter_size: m.details.parameter_size,
+            quantization_level: m.details.quantization_level,
+            modified_at: m.modified_at,
+        }
+    }
+}
+
+/// Models the caller may use.
+#[derive(Serialize, ToSchema)]
+pub struct ModelList {
+    /// The models.
+    items: Vec<ModelView>,
+    /// How many.
+    total: i64,
+}
+
+/// The installed models this caller may use (grants applied).
+pub(crate) async fn usable_models(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Vec<ModelSummary>, ApiError> {
+    principal.require(MODELS_USE)?;
+    let models = state.ollama_client.list_models().await?;
+    Ok(models
+        .into_iter()
+        .filter(|m| principal.can_use_model(&m.name))
+        .collect())
+}
+
+/// Installed models the caller may use.
+#[utoipa::path(
+    tag = "models",
+    responses((status = 200, body = ModelList), (status = 503, body = Problem, content_type = "application/problem+json", description = "Ollama is unreachable")),
+    security(("bearer" = []))
+)]
+#[get("/models")]
+pub async fn list_models(
+    state: web::Data<AppState>,
+    auth: Auth,
+) -> Result<web::Json<ModelList>, ApiError> {
+    let models = usable_models(&state, &auth.0).await?;
+    Ok(web::Json(ModelList {
+        total: i64::try_from(models.len()).unwrap_or(i64::MAX),
+        items: models.into_iter().map(ModelView::from).collect(),
+    }))
+}
+
+/// One text or a batch.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum EmbeddingInput {
+    /// One text.
+    One(String),
+    /// Several texts, embedded in order.
+    Many(Vec<String>),
+}
+
+impl EmbeddingInput {
+    /// The texts, checked: 1..=256 of them.
+    pub(crate) fn into_texts(self) -> Result<Vec<String>, ApiError> {
+        let texts = match self {
+            EmbeddingInput::One(text) => vec![text],
+            EmbeddingInput::Many(texts) => texts,
+        };
+        if texts.is_empty() || texts.len() > MAX_INPUTS {
+            return Err(ApiError::invalid_field(
+                "input",
+                format!("give 1 to {MAX_INPUTS} texts"),
+            ));
+        }
+        Ok(texts)
+    }
+}
+
+/// Most texts one embeddings call may carry.
+const MAX_INPUTS: usize = 256;
+
+/// An embeddings request.
+#[derive(Deserialize, ToSchema)]
+pub struct EmbeddingsRequest {
+    /// Model name.
+    model: String,
+    /// Text or texts.
+    input: EmbeddingInput,
+}
+
+/// Vectors, one per input, in order.
+#[derive(Serialize, ToSchema)]
+pub struct EmbeddingsResponse {
+    /// The model used.
+    model: String,
+    /// Vector length.
+    dims: usize,
+    /// The vectors.
+    embeddings: Vec<Vec<f32>>,
+}
+
+/// Checks the caller may use `model` before anything reaches Ollama, then embeds.
+pub(crate) async fn embed(
+    state: &AppState,
+    principal: &Principal,
+    model: &str,
+    texts: Vec<String>,
+) -> Result<Vec<Vec<f32>>, ApiError> {
+    principal.require(MODELS_USE)?;
+    if model.trim().is_empty() {
+        return Err(ApiError::invalid_field("model", "is required"));
+    }
+    if !principal.can_use_model(model) {
+        return Err(ApiError::Forbidden(format!(
+            "you may not use model {model:?}"
+        )));
+    }
+    let request = GenerateEmbeddingsRequest::new(model.to_owned(), texts.into());
+    Ok(state.ollama_client.embed(&request).await?.embeddings)
+}
+
+/// Embed one text or a batch.
+#[utoipa::path(
+    tag = "models",
+    request_body = EmbeddingsRequest,
+    responses(
+        (status = 200, body = EmbeddingsResponse),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "model not allowed"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "model not installed"),
+        (status = 503, body = Problem, content_type = "application/problem+json", description = "Ollama is unreachable"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/embeddings")]
+pub async fn embeddings(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<EmbeddingsRequest>,
+) -> Result<web::Json<EmbeddingsResponse>, ApiError> {
+    let body = body.into_inner();
+    let texts = body.input.into_texts()?;
+    let embeddings = embed(&state, &auth.0, &body.model, texts).await?;
+    Ok(web::Json(EmbeddingsResponse {
+        dims: embeddings.first().map_or(0, Vec::len),
+        model: body.model,
+        embeddings,
+    }))
+}
