@@ -480,6 +480,20 @@ fn table(w: &World) -> Vec<Row> {
         ),
         row(
             Method::POST,
+            "/api/v1/models/pull",
+            "/api/v1/models/pull".into(),
+            Some(json!({"name": "{caller}-model"})),
+            admins(200, 200, 200),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/models/{name}",
+            "/api/v1/models/not-installed".into(),
+            None,
+            admins(404, 404, 404),
+        ),
+        row(
+            Method::POST,
             "/api/v1/invitations",
             "/api/v1/invitations".into(),
             Some(json!({"email": "{caller}@invite.example.org"})),

@@ -17,6 +17,7 @@ on_both_backends!(
     disallowed_models_never_reach_ollama,
     ollama_failures_map_to_clear_statuses,
     openai_models_and_embeddings,
+    admins_pull_with_progress_and_delete_models,
 );
 
 /// A user with `user` role and optional model grants; returns its token.
@@ -247,4 +248,82 @@ async fn openai_models_and_embeddings(backend: Backend) {
     let error: Value = unauthenticated.json().await.unwrap();
     assert_eq!(error["error"]["code"], "invalid_api_key");
     assert!(error["error"]["message"].is_string());
+}
+
+async fn admins_pull_with_progress_and_delete_models(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let res = app
+        .send_as(
+            &admin,
+            Method::POST,
+            "/api/v1/models/pull",
+            Some(json!({"name": "qwen2.5:0.5b"})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let body = res.text().await.unwrap();
+    let events: Vec<&str> = body
+        .lines()
+        .filter_map(|l| l.strip_prefix("event: "))
+        .collect();
+    assert!(events.len() >= 2, "{body}");
+    assert!(
+        events[..events.len() - 1].iter().all(|e| *e == "progress"),
+        "{body}"
+    );
+    assert_eq!(events.last(), Some(&"done"), "{body}");
+    assert!(body.contains("\"completed\""), "{body}");
+    assert!(
+        app.ollama()
+            .model_names()
+            .iter()
+            .any(|m| m.starts_with("qwen2.5"))
+    );
+    let audit: Value = app
+        .get_as(&admin, "/api/v1/audit?event_type=model_pulled")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["total"], 1);
+    assert_eq!(audit["items"][0]["detail"]["model"], "qwen2.5:0.5b");
+
+    let deleted = app
+        .send_as(&admin, Method::DELETE, "/api/v1/models/qwen2.5:0.5b", None)
+        .await;
+    assert_eq!(deleted.status(), 204);
+    let again = app
+        .send_as(&admin, Method::DELETE, "/api/v1/models/qwen2.5:0.5b", None)
+        .await;
+    assert_eq!(again.status(), 404);
+    let audit: Value = app
+        .get_as(&admin, "/api/v1/audit?event_type=model_deleted")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["total"], 1);
+
+    let user = user_with_models(&app, None).await;
+    let refused = app
+        .send_as(
+            &user,
+            Method::POST,
+            "/api/v1/models/pull",
+            Some(json!({"name": "x"})),
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    app.ollama().set_mode(Mode::Down).await.unwrap();
+    let down = app
+        .send_as(
+            &admin,
+            Method::POST,
+            "/api/v1/models/pull",
+            Some(json!({"name": "x"})),
+        )
+        .await;
+    assert_eq!(down.status(), 503);
 }

@@ -8,6 +8,7 @@ pub mod health;
 pub mod instance;
 pub mod invitations;
 pub mod metrics;
+pub mod model_admin;
 pub mod models;
 pub mod openai;
 pub mod organizations;
@@ -68,7 +69,9 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(invitations::revoke)
                 .service(invitations::accept)
                 .service(models::list_models)
-                .service(models::embeddings),
+                .service(models::embeddings)
+                .service(model_admin::pull)
+                .service(model_admin::remove),
         )
         .service(
             utoipa_actix_web::scope("/v1")
