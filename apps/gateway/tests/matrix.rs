@@ -494,6 +494,15 @@ fn table(w: &World) -> Vec<Row> {
         ),
         row(
             Method::POST,
+            "/v1/chat/completions",
+            "/v1/chat/completions".into(),
+            Some(
+                json!({"model": "llama3.2:latest", "messages": [{"role": "user", "content": "hi"}]}),
+            ),
+            [401, 403, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::POST,
             "/api/v1/invitations",
             "/api/v1/invitations".into(),
             Some(json!({"email": "{caller}@invite.example.org"})),

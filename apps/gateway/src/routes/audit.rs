@@ -8,7 +8,8 @@ use owp_rbac::permissions::AUDIT_READ;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::users::{page, visible_organization};
+use super::params::page;
+use super::users::visible_organization;
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;

@@ -9,7 +9,8 @@ use owp_rbac::permissions::INVITATIONS_WRITE;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::users::{PageQuery, assignable_roles, page, visible_organization};
+use super::params::{PageQuery, page};
+use super::users::{assignable_roles, visible_organization};
 use super::views::UserView;
 use crate::http::auth::{Auth, audit_context};
 use crate::http::problem::{ApiError, Problem};

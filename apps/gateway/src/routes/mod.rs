@@ -11,8 +11,11 @@ pub mod metrics;
 pub mod model_admin;
 pub mod models;
 pub mod openai;
+pub mod openai_chat;
 pub mod organizations;
+pub mod params;
 pub mod roles;
+pub mod user_access;
 pub mod users;
 pub mod views;
 
@@ -41,9 +44,9 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(users::patch_user)
                 .service(users::disable_user)
                 .service(users::set_password)
-                .service(users::get_grants)
-                .service(users::put_grants)
-                .service(users::approve_user)
+                .service(user_access::get_grants)
+                .service(user_access::put_grants)
+                .service(user_access::approve_user)
                 .service(api_keys::issue_for_user)
                 .service(api_keys::list_for_user)
                 .service(api_keys::revoke_for_user)
@@ -79,6 +82,7 @@ pub fn register(cfg: &mut ServiceConfig) {
                     crate::http::openai_errors::openai_errors,
                 ))
                 .service(openai::models)
-                .service(openai::embeddings),
+                .service(openai::embeddings)
+                .service(openai_chat::completions),
         );
 }

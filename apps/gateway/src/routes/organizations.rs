@@ -8,7 +8,7 @@ use owp_rbac::permissions::{ORGANIZATIONS_READ, ORGANIZATIONS_WRITE};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::users::{PageQuery, page};
+use super::params::{PageQuery, page};
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;

@@ -3,14 +3,15 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use owp_audit::EventType;
 use owp_credentials::{hash_password, store_password_hash, validate_new_password};
+use owp_db::AnyConnection;
 use owp_db::ids::{OrganizationId, UserId};
-use owp_db::{AnyConnection, Page};
 use owp_identity::users::{self, NewUser, User, UserChange, UserFilter, UserStatus};
 use owp_rbac::permissions::{USERS_READ, USERS_WRITE};
-use owp_rbac::{Grants, Principal, resolve_role_names};
+use owp_rbac::{Principal, resolve_role_names};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::params::{PageQuery, StatusParam, page};
 use super::views::{UserPage, UserView};
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
@@ -118,35 +119,6 @@ pub struct UserQuery {
     q: Option<String>,
 }
 
-/// User states as a query parameter.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum StatusParam {
-    /// Waiting for approval.
-    Pending,
-    /// Can sign in.
-    Active,
-    /// Switched off.
-    Disabled,
-    /// Registration refused.
-    Rejected,
-}
-
-impl From<StatusParam> for UserStatus {
-    fn from(status: StatusParam) -> Self {
-        match status {
-            StatusParam::Pending => UserStatus::Pending,
-            StatusParam::Active => UserStatus::Active,
-            StatusParam::Disabled => UserStatus::Disabled,
-            StatusParam::Rejected => UserStatus::Rejected,
-        }
-    }
-}
-
-pub(crate) fn page(limit: Option<i64>, offset: Option<i64>) -> Result<Page, ApiError> {
-    Page::new(limit, offset).map_err(|e| ApiError::invalid_field(e.field, e.message))
-}
-
 /// List the organization's users (super admins: every organization's).
 #[utoipa::path(
     tag = "users",
@@ -201,15 +173,6 @@ pub async fn pending_users(
         .run(move |conn| users::list_users(conn, &filter, page))
         .await?;
     Ok(web::Json(UserPage::from(found)))
-}
-
-/// Plain paging parameters.
-#[derive(Deserialize, IntoParams)]
-pub struct PageQuery {
-    /// 1..=500, default 50.
-    pub limit: Option<i64>,
-    /// Rows to skip.
-    pub offset: Option<i64>,
 }
 
 /// Read a user.
@@ -415,144 +378,4 @@ pub async fn set_password(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// A user's model and tool allowlists (`null` = whatever the roles allow; a list = only those).
-#[derive(Deserialize, serde::Serialize, ToSchema)]
-pub struct GrantsBody {
-    /// Allowed model names.
-    allowed_model_ids: Option<Vec<String>>,
-    /// Allowed tool ids.
-    allowed_tool_ids: Option<Vec<String>>,
-}
-
-/// Read a user's grants.
-#[utoipa::path(
-    tag = "users",
-    params(("id" = String, Path, description = "user id")),
-    responses((status = 200, body = GrantsBody), (status = 404, body = Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
-)]
-#[get("/users/{id}/grants")]
-pub async fn get_grants(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<web::Json<GrantsBody>, ApiError> {
-    auth.0.require(USERS_READ)?;
-    let id = parse_user_id(&id)?;
-    let principal = auth.0;
-    let user = state
-        .db
-        .run(move |conn| reachable_user(conn, &principal, id))
-        .await?;
-    Ok(web::Json(GrantsBody {
-        allowed_model_ids: user.grants.allowed_model_ids,
-        allowed_tool_ids: user.grants.allowed_tool_ids,
-    }))
-}
-
-/// Replace a user's grants.
-#[utoipa::path(
-    tag = "users",
-    params(("id" = String, Path, description = "user id")),
-    request_body = GrantsBody,
-    responses((status = 200, body = GrantsBody), (status = 404, body = Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
-)]
-#[put("/users/{id}/grants")]
-pub async fn put_grants(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
-    id: web::Path<String>,
-    body: web::Json<GrantsBody>,
-) -> Result<web::Json<GrantsBody>, ApiError> {
-    auth.0.require(USERS_WRITE)?;
-    let id = parse_user_id(&id)?;
-    let body = body.into_inner();
-    let grants = Grants {
-        allowed_model_ids: body.allowed_model_ids,
-        allowed_tool_ids: body.allowed_tool_ids,
-    };
-    let ctx = auth.audit(&req);
-    let principal = auth.0;
-    let at = owp_db::time::now();
-    let user = state
-        .db
-        .run(move |conn| {
-            reachable_user(conn, &principal, id)?;
-            Ok::<_, ApiError>(users::set_grants(conn, &ctx, id, &grants, at)?)
-        })
-        .await?;
-    Ok(web::Json(GrantsBody {
-        allowed_model_ids: user.grants.allowed_model_ids,
-        allowed_tool_ids: user.grants.allowed_tool_ids,
-    }))
-}
-
-/// An admin's decision on a pending registration.
-#[derive(Deserialize, ToSchema)]
-pub struct ApproveBody {
-    /// Approve (`true`) or reject (`false`).
-    approved: bool,
-    /// Role names to give on approval (default `user`).
-    roles: Option<Vec<String>>,
-    /// Allowed models (omit for no restriction).
-    allowed_model_ids: Option<Vec<String>>,
-    /// Allowed tools (omit for no restriction).
-    allowed_tool_ids: Option<Vec<String>>,
-    /// A note kept on the user.
-    admin_notes: Option<String>,
-}
-
-/// Approve or reject a pending user.
-#[utoipa::path(
-    tag = "users",
-    params(("id" = String, Path, description = "user id")),
-    request_body = ApproveBody,
-    responses(
-        (status = 200, body = UserView),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "the user is not pending"),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/admin/users/{id}/approve")]
-pub async fn approve_user(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
-    id: web::Path<String>,
-    body: web::Json<ApproveBody>,
-) -> Result<web::Json<UserView>, ApiError> {
-    auth.0.require(USERS_WRITE)?;
-    let id = parse_user_id(&id)?;
-    let body = body.into_inner();
-    let ctx = auth.audit(&req);
-    let principal = auth.0;
-    let at = owp_db::time::now();
-    let user = state
-        .db
-        .run(move |conn| {
-            let target = reachable_user(conn, &principal, id)?;
-            let names = body.roles.unwrap_or_else(|| vec!["user".to_owned()]);
-            let roles = if body.approved {
-                assignable_roles(conn, &principal, target.organization_id, &names)?
-            } else {
-                Vec::new()
-            };
-            let decision = users::Approval {
-                approved: body.approved,
-                roles,
-                grants: Grants {
-                    allowed_model_ids: body.allowed_model_ids,
-                    allowed_tool_ids: body.allowed_tool_ids,
-                },
-                admin_notes: body.admin_notes,
-            };
-            Ok::<_, ApiError>(users::approve(conn, &ctx, id, &decision, at)?)
-        })
-        .await?;
-    Ok(web::Json(user.into()))
 }
