@@ -9,6 +9,7 @@ pub mod limits;
 pub mod metrics;
 mod ollama_errors;
 pub mod openai_errors;
+pub mod passwords;
 pub mod problem;
 pub mod problem_fallback;
 pub mod request_context;

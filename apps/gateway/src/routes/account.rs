@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use super::views::UserView;
 use crate::config::SignupMode;
 use crate::http::auth::{Auth, audit_context};
+use crate::http::passwords::hash_new_password;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -193,13 +194,7 @@ pub async fn register(
     };
     let body = body.into_inner();
     owp_identity::users::normalize_email(&body.email)?;
-    validate_new_password(&body.password)
-        .map_err(|e| ApiError::invalid_field("password", e.to_string()))?;
-    let password = body.password;
-    let phc = web::block(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(format!("hashing failed: {e}")))?
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let phc = hash_new_password("password", body.password).await?;
     let ctx = audit_context(&req);
     let at = owp_db::time::now();
     let user = state

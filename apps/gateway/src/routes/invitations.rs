@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::NaiveDateTime;
-use owp_credentials::{hash_password, validate_new_password};
 use owp_db::ids::InvitationId;
 use owp_identity::invitations::{self, Invitation, InvitationError};
 use owp_rbac::permissions::INVITATIONS_WRITE;
@@ -13,6 +12,7 @@ use super::params::{PageQuery, page};
 use super::users::{assignable_roles, visible_organization};
 use super::views::UserView;
 use crate::http::auth::{Auth, audit_context};
+use crate::http::passwords::hash_new_password;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -212,13 +212,7 @@ pub async fn accept(
     body: web::Json<AcceptInvitation>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    validate_new_password(&body.password)
-        .map_err(|e| ApiError::invalid_field("password", e.to_string()))?;
-    let password = body.password;
-    let phc = web::block(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(format!("hashing failed: {e}")))?
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let phc = hash_new_password("password", body.password).await?;
     let ctx = audit_context(&req);
     let at = owp_db::time::now();
     let user = state

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use owp_audit::EventType;
-use owp_credentials::{hash_password, store_password_hash, validate_new_password};
+use owp_credentials::store_password_hash;
 use owp_db::AnyConnection;
 use owp_db::ids::{OrganizationId, UserId};
 use owp_identity::users::{self, NewUser, User, UserChange, UserFilter, UserStatus};
@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::params::{PageQuery, StatusParam, page};
 use super::views::{UserPage, UserView};
 use crate::http::auth::Auth;
+use crate::http::passwords::hash_new_password;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -354,17 +355,12 @@ pub async fn set_password(
     auth.0.require(USERS_WRITE)?;
     let id = parse_user_id(&id)?;
     let password = body.into_inner().password;
-    validate_new_password(&password)
-        .map_err(|e| ApiError::invalid_field("password", e.to_string()))?;
     let principal = auth.0.clone();
     state
         .db
         .run(move |conn| reachable_user(conn, &principal, id))
         .await?;
-    let phc = web::block(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(format!("hashing failed: {e}")))?
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let phc = hash_new_password("password", password).await?;
     let ctx = auth.audit(&req);
     let keep = (auth.0.user_id == id)
         .then_some(auth.0.session_id)
