@@ -91,6 +91,7 @@ async fn bench(backend: Backend) {
 
     let key = app.admin_api_key();
     load(&app, &admin).await;
+    load(&app, &key).await;
     let jwt = load(&app, &admin).await;
     let api_key = load(&app, &key).await;
     println!(
