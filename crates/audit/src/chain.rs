@@ -72,15 +72,18 @@ mod tests {
         }
     }
 
+    /// The detail of an event without facts.
+    const NO_FACTS: &str = "{}";
+
     #[test]
     fn any_field_change_changes_the_hash() {
-        let base = sample("{}", None).hash();
+        let base = sample(NO_FACTS, None).hash();
         assert_eq!(base.len(), 64);
-        assert_eq!(base, sample("{}", None).hash());
+        assert_eq!(base, sample(NO_FACTS, None).hash());
         assert_ne!(base, sample("{\"a\":1}", None).hash());
         assert_ne!(
             base,
-            sample("{}", Some("")).hash(),
+            sample(NO_FACTS, Some("")).hash(),
             "empty and missing differ"
         );
     }
