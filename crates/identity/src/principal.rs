@@ -6,7 +6,7 @@ use owp_credentials::{ApiKeyCache, ApiKeyRejection, authenticate_api_key};
 use owp_db::ids::UserId;
 use owp_db::schema::users;
 use owp_db::{AnyConnection, StoreError};
-use owp_rbac::{Principal, parse_list, permissions_of, role_names_of};
+use owp_rbac::{Principal, parse_list, roles_and_permissions_of};
 
 use crate::sessions::session_is_open;
 use crate::tokens::VerifiedToken;
@@ -52,13 +52,14 @@ pub fn principal_for_user(
     if status != "active" {
         return Err(AuthFailure::Inactive(status));
     }
+    let (roles, permissions) = roles_and_permissions_of(conn, user)?;
     Ok(Principal {
         user_id: user,
         organization_id: organization
             .parse()
             .map_err(|_| StoreError::Internal("malformed organization id".into()))?,
-        roles: role_names_of(conn, user)?,
-        permissions: permissions_of(conn, user)?,
+        roles,
+        permissions,
         allowed_model_ids: parse_list(models.as_deref()),
         allowed_tool_ids: parse_list(tools.as_deref()),
         session_id: None,

@@ -16,6 +16,7 @@ pub use grants::{Grants, parse_list};
 pub use principal::{Forbidden, Principal};
 pub use roles::{
     NewRole, RbacError, Role, RoleChange, create_role, delete_role, get_role, list_roles,
-    permissions_of, resolve_role_names, role_names_of, set_user_roles, update_role,
+    permissions_of, resolve_role_names, role_names_of, roles_and_permissions_of, set_user_roles,
+    update_role,
 };
 pub use seed::{SYSTEM_ROLES, SystemRole, seed_system_roles};

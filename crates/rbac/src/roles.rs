@@ -399,3 +399,21 @@ pub fn permissions_of(
         .load(conn)?;
     Ok(names.into_iter().collect())
 }
+
+/// `user`'s role names and the union of their permissions in one query, for the per-request
+/// principal.
+pub fn roles_and_permissions_of(
+    conn: &mut AnyConnection,
+    user: UserId,
+) -> Result<(Vec<String>, BTreeSet<String>), StoreError> {
+    let pairs: Vec<(String, Option<String>)> = user_roles::table
+        .inner_join(roles::table.left_join(role_permissions::table))
+        .filter(user_roles::user_id.eq(user.to_string()))
+        .select((roles::name, role_permissions::permission.nullable()))
+        .load(conn)?;
+    let mut names: Vec<String> = pairs.iter().map(|(name, _)| name.clone()).collect();
+    names.sort();
+    names.dedup();
+    let permissions = pairs.into_iter().filter_map(|(_, p)| p).collect();
+    Ok((names, permissions))
+}
