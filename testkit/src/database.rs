@@ -145,6 +145,37 @@ pub(crate) fn host_port(url: &str) -> String {
     }
 }
 
+impl TestDatabase {
+    /// A pool on this database with every migration applied, for store-level tests.
+    pub async fn migrated(&self) -> owp_db::Database {
+        let url = owp_db::DatabaseUrl::parse(self.url()).expect("test database URL");
+        let db = owp_db::Database::new(&url, owp_db::PoolOptions::default());
+        db.migrate_within(std::time::Duration::from_secs(5))
+            .await
+            .expect("migrations run");
+        db
+    }
+}
+
+/// Runs raw SQL statements on either backend: for tests that change rows behind the store's
+/// back (tampering, expiry) or create scratch tables.
+pub fn execute_sql(conn: &mut owp_db::AnyConnection, sql: &str) -> Result<(), owp_db::StoreError> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        owp_db::AnyConnection::Pg(c) => c.batch_execute(sql),
+        owp_db::AnyConnection::Sqlite(c) => c.batch_execute(sql),
+    }
+    .map_err(owp_db::StoreError::from)
+}
+
+/// [`execute_sql`] through a running app's pool; panics when the SQL fails.
+pub async fn tamper(db: &owp_db::Database, sql: impl Into<String>) {
+    let sql = sql.into();
+    db.run(move |conn| execute_sql(conn, &sql))
+        .await
+        .expect("raw SQL runs");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ mod probes;
 mod proxy;
 
 pub use app::{ADMIN_PASSWORD, TestApp, TestAppBuilder};
-pub use database::{Backend, TestDatabase, postgres_admin_url};
+pub use database::{Backend, TestDatabase, execute_sql, postgres_admin_url, tamper};
 pub use outage::Outage;
 pub use probes::Probes;
 pub use proxy::TcpProxy;

@@ -446,18 +446,11 @@ async fn audit_lists_filters_exports_and_detects_tampering(backend: Backend) {
 
     let intact = json_of(app.get_as(&admin, "/api/v1/audit/verify").await, 200).await;
     assert_eq!(intact["intact"], true);
-    app.database()
-        .run(|conn| {
-            use diesel::connection::SimpleConnection;
-            let sql = "UPDATE audit_events SET user_agent = 'forged' WHERE seq = 2";
-            match conn {
-                owp_db::AnyConnection::Pg(c) => c.batch_execute(sql),
-                owp_db::AnyConnection::Sqlite(c) => c.batch_execute(sql),
-            }
-            .map_err(owp_db::StoreError::from)
-        })
-        .await
-        .unwrap();
+    owp_testkit::tamper(
+        app.database(),
+        "UPDATE audit_events SET user_agent = 'forged' WHERE seq = 2",
+    )
+    .await;
     let broken = json_of(app.get_as(&admin, "/api/v1/audit/verify").await, 200).await;
     assert_eq!(broken["intact"], false);
     assert_eq!(broken["first_broken"]["seq"], 2);

@@ -456,20 +456,9 @@ async fn expired_api_keys_are_refused(backend: Backend) {
     let secret = issued["secret"].as_str().unwrap().to_owned();
     assert_eq!(app.get_as(&secret, "/api/v1/auth/me").await.status(), 200);
     let id = issued["key"]["id"].as_str().unwrap().to_owned();
-    app.database()
-        .run(move |conn| {
-            use diesel::connection::SimpleConnection;
-            let sql = format!(
-                "UPDATE credentials SET expires_at = '2001-01-01 00:00:00' WHERE id = '{id}'"
-            );
-            match conn {
-                owp_db::AnyConnection::Pg(c) => c.batch_execute(&sql),
-                owp_db::AnyConnection::Sqlite(c) => c.batch_execute(&sql),
-            }
-            .map_err(owp_db::StoreError::from)
-        })
-        .await
-        .unwrap();
+    let sql =
+        format!("UPDATE credentials SET expires_at = '2001-01-01 00:00:00' WHERE id = '{id}'");
+    owp_testkit::tamper(app.database(), sql).await;
     assert_eq!(
         app.get_as(&secret, "/api/v1/auth/me").await.status(),
         401,

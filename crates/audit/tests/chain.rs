@@ -7,15 +7,12 @@
     reason = "a failing test panics with its cause"
 )]
 
-use std::time::Duration;
-
 use chrono::TimeDelta;
 use diesel::Connection;
-use diesel::connection::SimpleConnection;
 use owp_audit::{AuditContext, AuditFilter, EventType, NewAuditEvent, query, record, verify};
 use owp_db::ids::UserId;
-use owp_db::{AnyConnection, Database, DatabaseUrl, Page, PoolOptions, StoreError};
-use owp_testkit::{Backend, TestDatabase, on_both_backends};
+use owp_db::{Database, Page, StoreError};
+use owp_testkit::{Backend, TestDatabase, on_both_backends, tamper};
 
 on_both_backends!(
     records_filters_and_verifies,
@@ -25,15 +22,6 @@ on_both_backends!(
     concurrent_writers_keep_one_chain,
     a_rolled_back_change_leaves_no_event,
 );
-
-async fn migrated(test_db: &TestDatabase) -> Database {
-    let db = Database::new(
-        &DatabaseUrl::parse(test_db.url()).unwrap(),
-        PoolOptions::default(),
-    );
-    db.migrate_within(Duration::from_secs(5)).await.unwrap();
-    db
-}
 
 fn ctx(actor: UserId) -> AuditContext {
     AuditContext {
@@ -64,21 +52,9 @@ async fn seed(db: &Database, n: i64) -> (UserId, UserId) {
     (alice, bob)
 }
 
-async fn tamper(db: &Database, sql: &'static str) {
-    db.run(move |conn| {
-        match conn {
-            AnyConnection::Pg(c) => c.batch_execute(sql),
-            AnyConnection::Sqlite(c) => c.batch_execute(sql),
-        }
-        .map_err(StoreError::from)
-    })
-    .await
-    .unwrap();
-}
-
 async fn records_filters_and_verifies(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let (alice, _) = seed(&db, 5).await;
     db.run(|conn| {
         let event = NewAuditEvent::new(EventType::ApiKeyIssued);
@@ -137,7 +113,7 @@ async fn records_filters_and_verifies(backend: Backend) {
 
 async fn an_edited_row_is_named(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     seed(&db, 4).await;
     tamper(&db, "UPDATE audit_events SET ip = '10.0.0.1' WHERE seq = 3").await;
     let report = db.run(verify).await.unwrap();
@@ -151,7 +127,7 @@ async fn an_edited_row_is_named(backend: Backend) {
 
 async fn a_deleted_row_is_named(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     seed(&db, 4).await;
     tamper(&db, "DELETE FROM audit_events WHERE seq = 2").await;
     let broken = db.run(verify).await.unwrap().first_broken.unwrap();
@@ -161,7 +137,7 @@ async fn a_deleted_row_is_named(backend: Backend) {
 
 async fn a_removed_tail_is_detected(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     seed(&db, 4).await;
     tamper(&db, "DELETE FROM audit_events WHERE seq = 4").await;
     let report = db.run(verify).await.unwrap();
@@ -173,7 +149,7 @@ async fn a_removed_tail_is_detected(backend: Backend) {
 
 async fn concurrent_writers_keep_one_chain(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let writers: Vec<_> = (0..8)
         .map(|_| {
             let db = db.clone();
@@ -199,7 +175,7 @@ async fn concurrent_writers_keep_one_chain(backend: Backend) {
 
 async fn a_rolled_back_change_leaves_no_event(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let outcome = db
         .run(|conn| {
             conn.transaction(|conn| {

@@ -10,10 +10,9 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use diesel::RunQueryDsl;
-use diesel::connection::SimpleConnection;
 use diesel::sql_types::{Bool, Text};
 use owp_db::{AnyConnection, Database, DatabaseUrl, PoolOptions, StoreError};
-use owp_testkit::{Backend, Outage, TestDatabase, on_both_backends};
+use owp_testkit::{Backend, Outage, TestDatabase, execute_sql, on_both_backends};
 
 on_both_backends!(
     errors_are_told_apart,
@@ -21,49 +20,31 @@ on_both_backends!(
     unreachable_database_is_unavailable,
 );
 
-async fn migrated(db: &TestDatabase) -> Database {
-    let url = DatabaseUrl::parse(db.url()).unwrap();
-    let database = Database::new(&url, PoolOptions::default());
-    database
-        .migrate_within(Duration::from_secs(5))
-        .await
-        .unwrap();
-    database
-}
-
-fn batch(conn: &mut AnyConnection, sql: &str) -> Result<(), StoreError> {
-    match conn {
-        AnyConnection::Pg(c) => c.batch_execute(sql),
-        AnyConnection::Sqlite(c) => c.batch_execute(sql),
-    }
-    .map_err(StoreError::from)
-}
-
 async fn errors_are_told_apart(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let outcome = db
         .run(|conn| {
-            batch(
+            execute_sql(
                 conn,
                 "CREATE TABLE parents (id TEXT PRIMARY KEY NOT NULL, code TEXT NOT NULL UNIQUE);
                  CREATE TABLE children (id TEXT PRIMARY KEY NOT NULL,
                      parent_id TEXT NOT NULL REFERENCES parents (id));
                  INSERT INTO parents (id, code) VALUES ('p1', 'alpha');",
             )?;
-            let duplicate = batch(
+            let duplicate = execute_sql(
                 conn,
                 "INSERT INTO parents (id, code) VALUES ('p2', 'alpha')",
             );
-            let dangling = batch(
+            let dangling = execute_sql(
                 conn,
                 "INSERT INTO children (id, parent_id) VALUES ('c1', 'nope')",
             );
-            batch(
+            execute_sql(
                 conn,
                 "INSERT INTO children (id, parent_id) VALUES ('c2', 'p1')",
             )?;
-            let in_use = batch(conn, "DELETE FROM parents WHERE id = 'p1'");
+            let in_use = execute_sql(conn, "DELETE FROM parents WHERE id = 'p1'");
             let missing = diesel::sql_query("SELECT code FROM parents WHERE id = 'zzz'")
                 .get_result::<Code>(conn)
                 .map_err(StoreError::from);
@@ -103,7 +84,7 @@ struct Code {
 
 async fn migrations_are_idempotent_and_ready(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let again = Database::new(
         &DatabaseUrl::parse(test_db.url()).unwrap(),
         PoolOptions::default(),
@@ -148,8 +129,8 @@ async fn unreachable_database_is_unavailable(backend: Backend) {
 async fn both_dialects_produce_the_same_schema() {
     let sqlite_db = TestDatabase::create(Backend::Sqlite);
     let postgres_db = TestDatabase::create(Backend::Postgres);
-    let sqlite = columns(&migrated(&sqlite_db).await).await;
-    let postgres = columns(&migrated(&postgres_db).await).await;
+    let sqlite = columns(&sqlite_db.migrated().await).await;
+    let postgres = columns(&postgres_db.migrated().await).await;
     assert!(
         sqlite
             .iter()

@@ -6,9 +6,7 @@
     reason = "a failing test panics with its cause"
 )]
 
-use std::time::Duration;
-
-use owp_db::{Database, DatabaseUrl, Page, PoolOptions, StoreError};
+use owp_db::{Page, StoreError};
 use owp_identity::organizations::{self, NewOrganization};
 use owp_testkit::{Backend, TestDatabase, on_both_backends};
 
@@ -16,11 +14,7 @@ on_both_backends!(create_get_list_and_conflict);
 
 async fn create_get_list_and_conflict(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = Database::new(
-        &DatabaseUrl::parse(test_db.url()).unwrap(),
-        PoolOptions::default(),
-    );
-    db.migrate_within(Duration::from_secs(5)).await.unwrap();
+    let db = test_db.migrated().await;
     let now = owp_db::time::now();
 
     let (created, fetched, by_slug, default, page, duplicate) = db

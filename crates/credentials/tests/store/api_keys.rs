@@ -11,7 +11,7 @@ use owp_db::ids::{CredentialId, UserId};
 use owp_db::{Database, StoreError};
 use owp_testkit::{Backend, TestDatabase, on_both_backends};
 
-use crate::{credential_counts, ctx, events, migrated, new_user};
+use crate::{credential_counts, ctx, events, new_user};
 
 on_both_backends!(
     issued_keys_are_listed_without_secrets,
@@ -36,7 +36,7 @@ pub(crate) async fn issue(db: &Database, user: UserId, new: NewApiKey) -> (ApiKe
 
 async fn issued_keys_are_listed_without_secrets(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let (alice, bob) = (new_user(&db).await, new_user(&db).await);
     let expires_at = owp_db::time::now() + TimeDelta::days(30);
     let (ci, ci_token) = issue(&db, alice, labelled("ci")).await;
@@ -104,7 +104,7 @@ async fn issued_keys_are_listed_without_secrets(backend: Backend) {
 
 async fn revoking_is_audited_once_and_keeps_the_first_time(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let (alice, bob) = (new_user(&db).await, new_user(&db).await);
     let (key, _) = issue(&db, alice, labelled("bootstrap")).await;
     let first = owp_db::time::now();
@@ -137,7 +137,7 @@ async fn revoking_is_audited_once_and_keeps_the_first_time(backend: Backend) {
 
 async fn a_rolled_back_issue_leaves_neither_key_nor_event(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let user = new_user(&db).await;
     let outcome = db
         .run(move |conn| {
@@ -177,7 +177,7 @@ async fn a_rolled_back_issue_leaves_neither_key_nor_event(backend: Backend) {
 
 async fn only_hashed_tokens_with_fresh_prefixes_are_stored(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let user = new_user(&db).await;
     let (prefix, token) = generate_api_key();
     let token_hash = hash_api_key(&token).unwrap();

@@ -7,10 +7,10 @@ use owp_credentials::{
 };
 use owp_db::Database;
 use owp_db::ids::UserId;
-use owp_testkit::{Backend, TestDatabase, on_both_backends};
+use owp_testkit::{Backend, TestDatabase, on_both_backends, tamper};
 
 use crate::api_keys::issue;
-use crate::{ctx, execute, migrated, new_user};
+use crate::{ctx, new_user};
 
 on_both_backends!(
     a_verified_key_is_served_from_the_cache,
@@ -43,7 +43,7 @@ async fn key_for(db: &Database, label: &str) -> (UserId, ApiKeyInfo, String) {
 
 async fn a_verified_key_is_served_from_the_cache(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let (user, key, token) = key_for(&db, "ci").await;
     let cache = ApiKeyCache::default();
     let now = owp_db::time::now();
@@ -56,7 +56,7 @@ async fn a_verified_key_is_served_from_the_cache(backend: Backend) {
 
     // With the stored hash destroyed only the cache can still vouch for the token: the warm
     // cache accepts it (no argon2 ran), a cold one cannot.
-    execute(
+    tamper(
         &db,
         format!(
             "UPDATE credentials SET secret_hash = 'x' WHERE id = '{}'",
@@ -74,7 +74,7 @@ async fn a_verified_key_is_served_from_the_cache(backend: Backend) {
     assert!(!cold.contains(&token));
 
     // A cached key whose row is gone is refused and forgotten.
-    execute(
+    tamper(
         &db,
         format!("DELETE FROM credentials WHERE id = '{}'", key.id),
     )
@@ -88,7 +88,7 @@ async fn a_verified_key_is_served_from_the_cache(backend: Backend) {
 
 async fn last_use_is_written_at_most_once_a_minute(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let (user, key, token) = key_for(&db, "busy").await;
     let cache = ApiKeyCache::default();
     let start = owp_db::time::now();
@@ -117,7 +117,7 @@ async fn last_use_is_written_at_most_once_a_minute(backend: Backend) {
 
 async fn revocation_is_immediate_even_when_cached(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let (user, key, token) = key_for(&db, "ci").await;
     let (other_replica, this_replica) = (ApiKeyCache::default(), ApiKeyCache::default());
     let now = owp_db::time::now();
@@ -141,7 +141,7 @@ async fn revocation_is_immediate_even_when_cached(backend: Backend) {
 
 async fn expired_keys_are_refused(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let user = new_user(&db).await;
     let now = owp_db::time::now();
     let new = NewApiKey {
@@ -166,7 +166,7 @@ async fn expired_keys_are_refused(backend: Backend) {
 
 async fn wrong_unknown_and_malformed_tokens_are_refused(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let (_, key, token) = key_for(&db, "ci").await;
     let cache = ApiKeyCache::default();
     let now = owp_db::time::now();

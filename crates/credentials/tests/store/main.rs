@@ -11,28 +11,15 @@ mod api_keys;
 mod authenticate;
 mod passwords;
 
-use std::time::Duration;
-
 use diesel::RunQueryDsl;
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use owp_audit::{AuditContext, AuditEvent, AuditFilter, EventType, query};
 use owp_db::ids::UserId;
 use owp_db::schema::{credentials, users};
-use owp_db::{AnyConnection, Database, DatabaseUrl, Page, PoolOptions, StoreError};
-use owp_testkit::TestDatabase;
+use owp_db::{Database, Page, StoreError};
 
 /// The organization every migrated database starts with.
 const DEFAULT_ORG: &str = "019ab0c4-0000-7000-8000-000000000001";
-
-async fn migrated(test_db: &TestDatabase) -> Database {
-    let db = Database::new(
-        &DatabaseUrl::parse(test_db.url()).unwrap(),
-        PoolOptions::default(),
-    );
-    db.migrate_within(Duration::from_secs(5)).await.unwrap();
-    db
-}
 
 fn ctx(actor: UserId) -> AuditContext {
     AuditContext {
@@ -95,17 +82,4 @@ async fn credential_counts(db: &Database, user: UserId) -> (i64, i64) {
     })
     .await
     .unwrap()
-}
-
-/// Runs raw SQL, to change rows behind the store's back.
-async fn execute(db: &Database, sql: String) {
-    db.run(move |conn| {
-        match conn {
-            AnyConnection::Pg(c) => c.batch_execute(&sql),
-            AnyConnection::Sqlite(c) => c.batch_execute(&sql),
-        }
-        .map_err(StoreError::from)
-    })
-    .await
-    .unwrap();
 }

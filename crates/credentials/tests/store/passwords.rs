@@ -7,7 +7,7 @@ use owp_db::ids::UserId;
 use owp_db::{Database, StoreError};
 use owp_testkit::{Backend, TestDatabase, on_both_backends};
 
-use crate::{credential_counts, ctx, events, migrated, new_user};
+use crate::{credential_counts, ctx, events, new_user};
 
 on_both_backends!(
     a_new_password_replaces_the_old_one,
@@ -38,7 +38,7 @@ async fn current(db: &Database, user: UserId) -> Option<(String, String)> {
 
 async fn a_new_password_replaces_the_old_one(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let user = new_user(&db).await;
     assert_eq!(current(&db, user).await, None);
 
@@ -80,7 +80,7 @@ async fn a_new_password_replaces_the_old_one(backend: Backend) {
 
 async fn only_hashes_and_password_events_are_stored(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let user = new_user(&db).await;
     let phc = hash_password("a password").unwrap();
     let refused = db
@@ -114,7 +114,7 @@ async fn only_hashes_and_password_events_are_stored(backend: Backend) {
 
 async fn a_failed_change_leaves_no_event(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let user = new_user(&db).await;
     set(&db, user, "kept password", EventType::PasswordSet).await;
     let phc = hash_password("lost password").unwrap();
@@ -158,7 +158,7 @@ async fn a_failed_change_leaves_no_event(backend: Backend) {
 
 async fn concurrent_changes_leave_one_active_password(backend: Backend) {
     let test_db = TestDatabase::create(backend);
-    let db = migrated(&test_db).await;
+    let db = test_db.migrated().await;
     let user = new_user(&db).await;
     let phc = hash_password("raced password").unwrap();
     let writers: Vec<_> = (0..4)
