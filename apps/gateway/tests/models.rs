@@ -18,6 +18,7 @@ on_both_backends!(
     ollama_failures_map_to_clear_statuses,
     openai_models_and_embeddings,
     admins_pull_with_progress_and_delete_models,
+    a_silent_ollama_is_a_504,
 );
 
 /// A user with `user` role and optional model grants; returns its token.
@@ -326,4 +327,22 @@ async fn admins_pull_with_progress_and_delete_models(backend: Backend) {
         )
         .await;
     assert_eq!(down.status(), 503);
+}
+
+async fn a_silent_ollama_is_a_504(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .env("OLLAMA_TIMEOUT_SECS", "1")
+        .spawn()
+        .await;
+    let token = app.admin_token().await;
+    app.ollama()
+        .set_mode(Mode::SlowFirstByte {
+            delay: std::time::Duration::from_secs(5),
+        })
+        .await
+        .unwrap();
+    let res = app.get_as(&token, "/api/v1/models").await;
+    assert_eq!(res.status(), 504);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["detail"], "Ollama did not answer in time");
 }
