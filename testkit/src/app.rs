@@ -19,6 +19,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     handle: ServerHandle,
     database: owp_db::Database,
+    database_url: String,
     bootstrap: Option<BootstrapReport>,
     ollama: FakeOllama,
     _test_database: Option<TestDatabase>,
@@ -68,6 +69,11 @@ impl TestApp {
             .send()
             .await
             .expect("request failed")
+    }
+
+    /// The URL of the app's database, to start a second replica on it.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     /// The app's database handle, for state the API does not expose.
@@ -263,6 +269,7 @@ impl TestAppBuilder {
             client,
             handle,
             database,
+            database_url: url,
             bootstrap,
             ollama,
             _test_database: test_database,

@@ -15,10 +15,12 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Config;
 use crate::http::extract::{form_config, json_config, path_config, payload_config, query_config};
 use crate::http::fallback::{KnownRoutes, no_route};
+use crate::http::limits::SignInThrottle;
 use crate::http::metrics::Metrics;
 use crate::http::problem_fallback::problem_fallback;
 use crate::http::request_context::{RequestSpan, request_context};
 use crate::http::security::{cors, security_headers};
+use crate::http::shared_limits::RateWindow;
 use crate::ollama_probe::OllamaProbe;
 use crate::preparation::Preparation;
 use crate::state::AppState;
@@ -93,6 +95,12 @@ impl Application {
                 ("GET", "/docs/*"),
             ],
         ));
+        let redis = match &config.redis_url {
+            Some(url) => {
+                crate::http::shared_limits::connect(url.expose(), &config.redis_key_prefix).await
+            }
+            None => None,
+        };
         let metrics = web::Data::new(Metrics::new()?);
         let state = web::Data::new(AppState {
             db: db.clone(),
@@ -103,11 +111,13 @@ impl Application {
             api_keys: owp_credentials::ApiKeyCache::default(),
             refresh_ttl_secs: i64::try_from(config.refresh_token_ttl.as_secs()).unwrap_or(i64::MAX),
             preparation: preparation.clone(),
-            request_rate: Arc::new(crate::http::limits::WindowCounter::new(
+            request_rate: Arc::new(RateWindow::new(
+                "requests",
                 config.rate_limit_per_minute,
                 Duration::from_secs(60),
+                redis.clone(),
             )),
-            sign_in_throttle: Arc::default(),
+            sign_in_throttle: Arc::new(SignInThrottle::new(redis)),
         });
         let cors_origins = config.cors_origins.clone();
         let prod = config.is_prod();

@@ -26,7 +26,7 @@ pub struct AppState {
     /// The Ollama client for model calls.
     pub ollama_client: owp_ollama_client::OllamaClient,
     /// Requests per minute per user or API key.
-    pub request_rate: std::sync::Arc<crate::http::limits::WindowCounter>,
+    pub request_rate: std::sync::Arc<crate::http::shared_limits::RateWindow>,
     /// Failed sign-ins per account and per address.
     pub sign_in_throttle: std::sync::Arc<crate::http::limits::SignInThrottle>,
     /// Migrations and bootstrap, for `/readyz` to finish when start-up could not.

@@ -11,8 +11,82 @@ use serde_json::{Value, json};
 
 on_both_backends!(
     requests_over_the_rate_get_429_with_headers,
-    repeated_sign_in_failures_are_throttled
+    repeated_sign_in_failures_are_throttled,
+    replicas_share_limits_through_redis,
 );
+
+/// The Redis the project's machines run; the test fails (never skips) without it.
+const REDIS_URL: &str = "redis://127.0.0.1:6379";
+
+async fn require_redis() {
+    let client = redis::Client::open(REDIS_URL).unwrap();
+    let mut conn = client
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "Redis does not answer at {REDIS_URL} ({e}); start it with \
+                 redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no"
+            )
+        });
+    let pong: String = redis::cmd("PING").query_async(&mut conn).await.unwrap();
+    assert_eq!(pong, "PONG");
+}
+
+async fn replicas_share_limits_through_redis(backend: Backend) {
+    require_redis().await;
+    // Each run gets its own namespace, as two installations sharing one Redis would.
+    let prefix = format!("owp-test-{}", uuid::Uuid::now_v7().simple());
+    let first = TestApp::builder(backend)
+        .env("RATE_LIMIT_PER_MINUTE", "3")
+        .env("REDIS_URL", REDIS_URL)
+        .env("REDIS_KEY_PREFIX", &prefix)
+        .spawn()
+        .await;
+    let second = TestApp::builder(backend)
+        .database_url(first.database_url())
+        .env("RATE_LIMIT_PER_MINUTE", "3")
+        .env("REDIS_URL", REDIS_URL)
+        .env("REDIS_KEY_PREFIX", &prefix)
+        .spawn()
+        .await;
+    let key = first.admin_api_key();
+    let statuses = [
+        first.get_as(&key, "/api/v1/auth/me").await.status(),
+        second.get_as(&key, "/api/v1/auth/me").await.status(),
+        first.get_as(&key, "/api/v1/auth/me").await.status(),
+        second.get_as(&key, "/api/v1/auth/me").await.status(),
+        first.get_as(&key, "/api/v1/auth/me").await.status(),
+    ];
+    assert_eq!(
+        statuses.map(|s| s.as_u16()),
+        [200, 200, 200, 429, 429],
+        "three requests a minute in all, whichever replica answers"
+    );
+
+    for replica in [&first, &second, &first, &second, &first] {
+        let res = replica
+            .client
+            .post(replica.url("/api/v1/auth/login"))
+            .json(&json!({"email": "admin@example.com", "password": "wrong-password"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    let res = second
+        .client
+        .post(second.url("/api/v1/auth/login"))
+        .json(&json!({"email": "admin@example.com", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        429,
+        "five failures across replicas throttle the account"
+    );
+}
 
 async fn requests_over_the_rate_get_429_with_headers(backend: Backend) {
     let app = TestApp::builder(backend)

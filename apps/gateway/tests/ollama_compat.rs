@@ -272,11 +272,14 @@ async fn failures_answer_in_ollamas_error_shape(backend: Backend) {
     app.ollama().set_mode(Mode::Down).await.unwrap();
     let res = app.get_as(&key, "/ollama/api/version").await;
     assert_eq!(res.status(), 503);
+    let message = res.json::<Value>().await.unwrap()["error"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("unreachable"), "{message}");
     assert!(
-        res.json::<Value>().await.unwrap()["error"]
-            .as_str()
-            .unwrap()
-            .contains("unreachable")
+        message.contains(&app.ollama().addr().to_string()),
+        "names where Ollama was looked for: {message}"
     );
 }
 

@@ -87,6 +87,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// `REDIS_URL`.
     pub redis_url: Option<Secret>,
+    /// `REDIS_KEY_PREFIX`: the namespace of this installation's keys in a shared Redis.
+    pub redis_key_prefix: String,
     /// `BIND`.
     pub bind: IpAddr,
     /// `PORT` (0 picks a free port).

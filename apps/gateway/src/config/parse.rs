@@ -146,6 +146,9 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
             signup_mode,
             cors_origins,
             redis_url: env("REDIS_URL").map(Secret::new),
+            redis_key_prefix: env("REDIS_KEY_PREFIX")
+                .filter(|p| !p.trim().is_empty())
+                .unwrap_or_else(|| "owp".to_owned()),
             bind,
             port: u16::try_from(port).unwrap_or(8080),
             log_format,

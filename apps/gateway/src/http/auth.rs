@@ -76,7 +76,7 @@ impl FromRequest for Auth {
                 Some(key) => format!("key:{key}"),
                 None => format!("user:{}", principal.user_id),
             };
-            let window = state.request_rate.hit(&key);
+            let window = state.request_rate.hit(&key).await;
             request.extensions_mut().insert(RateLimitStatus(window));
             if window.exhausted {
                 return Err(ApiError::TooManyRequests {

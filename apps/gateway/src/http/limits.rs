@@ -1,11 +1,12 @@
-//! In-process limits: per-caller request rate and sign-in failure throttling.
-//!
-//! Fixed windows kept in memory per replica. With several replicas each enforces its own share;
-//! sharing them through `REDIS_URL` is a follow-up (see docs/decisions.md).
+//! Limits: per-caller request rate and sign-in failure throttling, as fixed windows — in
+//! process ([`WindowCounter`]), or shared by every replica through Redis
+//! ([`super::shared_limits::RateWindow`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use super::shared_limits::{RateWindow, SharedRedis};
 
 /// Largest number of tracked keys before expired windows are swept.
 const SWEEP_THRESHOLD: usize = 10_000;
@@ -107,27 +108,30 @@ const ADDRESS_FAILURES: u32 = 20;
 const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Sign-in throttling by account and by client address.
-#[derive(Debug)]
 pub struct SignInThrottle {
-    accounts: WindowCounter,
-    addresses: WindowCounter,
-}
-
-impl Default for SignInThrottle {
-    fn default() -> Self {
-        Self {
-            accounts: WindowCounter::new(ACCOUNT_FAILURES, SIGN_IN_WINDOW),
-            addresses: WindowCounter::new(ADDRESS_FAILURES, SIGN_IN_WINDOW),
-        }
-    }
+    accounts: RateWindow,
+    addresses: RateWindow,
 }
 
 impl SignInThrottle {
+    /// Windows in Redis when `redis` is given, else in process.
+    pub fn new(redis: Option<SharedRedis>) -> Self {
+        Self {
+            accounts: RateWindow::new(
+                "sign-in-account",
+                ACCOUNT_FAILURES,
+                SIGN_IN_WINDOW,
+                redis.clone(),
+            ),
+            addresses: RateWindow::new("sign-in-address", ADDRESS_FAILURES, SIGN_IN_WINDOW, redis),
+        }
+    }
+
     /// Seconds to wait when either the account or the address has failed too often.
-    pub fn blocked_for(&self, email: &str, address: &str) -> Option<u64> {
+    pub async fn blocked_for(&self, email: &str, address: &str) -> Option<u64> {
         [
-            self.accounts.peek(&email.trim().to_lowercase()),
-            self.addresses.peek(address),
+            self.accounts.peek(&email.trim().to_lowercase()).await,
+            self.addresses.peek(address).await,
         ]
         .into_iter()
         .filter(|s| s.exhausted)
@@ -136,14 +140,14 @@ impl SignInThrottle {
     }
 
     /// Counts a failure against both.
-    pub fn failed(&self, email: &str, address: &str) {
-        self.accounts.hit(&email.trim().to_lowercase());
-        self.addresses.hit(address);
+    pub async fn failed(&self, email: &str, address: &str) {
+        self.accounts.hit(&email.trim().to_lowercase()).await;
+        self.addresses.hit(address).await;
     }
 
     /// A success clears the account's failures (not the address's).
-    pub fn succeeded(&self, email: &str) {
-        self.accounts.clear(&email.trim().to_lowercase());
+    pub async fn succeeded(&self, email: &str) {
+        self.accounts.clear(&email.trim().to_lowercase()).await;
     }
 }
 
@@ -174,19 +178,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn throttle_blocks_accounts_and_addresses() {
-        let throttle = SignInThrottle::default();
+    #[tokio::test]
+    async fn throttle_blocks_accounts_and_addresses() {
+        let throttle = SignInThrottle::new(None);
         for _ in 0..ACCOUNT_FAILURES {
-            assert_eq!(throttle.blocked_for("A@x.org", "1.1.1.1"), None);
-            throttle.failed("a@x.org", "1.1.1.1");
+            assert_eq!(throttle.blocked_for("A@x.org", "1.1.1.1").await, None);
+            throttle.failed("a@x.org", "1.1.1.1").await;
         }
         assert!(
-            throttle.blocked_for("a@X.org", "2.2.2.2").is_some(),
+            throttle.blocked_for("a@X.org", "2.2.2.2").await.is_some(),
             "per account, any address"
         );
-        assert_eq!(throttle.blocked_for("b@x.org", "1.1.1.1"), None);
-        throttle.succeeded("a@x.org");
-        assert_eq!(throttle.blocked_for("a@x.org", "1.1.1.1"), None);
+        assert_eq!(throttle.blocked_for("b@x.org", "1.1.1.1").await, None);
+        throttle.succeeded("a@x.org").await;
+        assert_eq!(throttle.blocked_for("a@x.org", "1.1.1.1").await, None);
     }
 }

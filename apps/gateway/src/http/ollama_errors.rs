@@ -13,9 +13,9 @@ impl From<OllamaError> for ApiError {
             }
             OllamaError::Unreachable(cause) => {
                 tracing::warn!(%cause, "Ollama unreachable");
-                ApiError::UpstreamUnavailable(
-                    "Ollama is unreachable; try again when it is back".into(),
-                )
+                ApiError::UpstreamUnavailable(format!(
+                    "Ollama is unreachable ({cause}); try again when it is back"
+                ))
             }
             OllamaError::Timeout => {
                 ApiError::UpstreamTimeout("Ollama did not answer in time".into())
