@@ -27,7 +27,10 @@ use crate::http::problem::{FieldError, Problem};
         (name = "organizations", description = "Tenants"),
         (name = "invitations", description = "Invitations to join an organization"),
         (name = "models", description = "Ollama models and embeddings"),
+        (name = "chat", description = "Chat turns and the caller's conversations"),
+        (name = "usage", description = "Token usage and budgets"),
         (name = "openai", description = "OpenAI-compatible endpoints"),
+        (name = "ollama", description = "Ollama-compatible endpoints under /ollama"),
     )
 )]
 struct ApiDoc;

@@ -42,6 +42,9 @@ impl FromRequest for Auth {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(auth) = req.extensions().get::<Auth>().cloned() {
+            return Box::pin(std::future::ready(Ok(auth)));
+        }
         let token = bearer_token(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let request = req.clone();

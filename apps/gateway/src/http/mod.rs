@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every route: problem+json errors, extractor settings, middleware
 //! (request id, access log, metrics, security headers, CORS) and the 404/405 fallback.
 
+pub mod access;
 pub mod auth;
 mod domain_errors;
 pub mod error_shapes;

@@ -277,7 +277,6 @@ pub async fn issue_own(
     auth: Auth,
     body: web::Json<IssueKey>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.require(API_KEYS_SELF)?;
     let owner = auth.0.user_id;
     issue(&state, &req, auth, owner, body.into_inner()).await
 }
@@ -293,7 +292,6 @@ pub async fn list_own(
     state: web::Data<AppState>,
     auth: Auth,
 ) -> Result<web::Json<Vec<ApiKeyView>>, ApiError> {
-    auth.0.require(API_KEYS_SELF)?;
     let owner = auth.0.user_id;
     Ok(web::Json(list(&state, auth, owner).await?))
 }
@@ -312,7 +310,6 @@ pub async fn revoke_own(
     auth: Auth,
     key: web::Path<String>,
 ) -> Result<web::Json<ApiKeyView>, ApiError> {
-    auth.0.require(API_KEYS_SELF)?;
     let owner = auth.0.user_id;
     Ok(web::Json(revoke(&state, &req, auth, owner, &key).await?))
 }

@@ -10,7 +10,6 @@ use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
 use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
 use owp_ollama_client::ollama_rs::models::ModelOptions;
 use owp_rbac::Principal;
-use owp_rbac::permissions::MODELS_USE;
 use owp_workshop::Caller;
 use owp_workshop::conversations::{self, NewMessage, ReplyOutcome};
 use serde::{Deserialize, Serialize};
@@ -76,7 +75,6 @@ pub(crate) fn check_grants(
     model: &str,
     tools: &[ToolInfo],
 ) -> Result<(), ApiError> {
-    principal.require(MODELS_USE)?;
     if model.trim().is_empty() {
         return Err(ApiError::invalid_field("model", "is required"));
     }

@@ -4,7 +4,6 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDateTime;
 use owp_db::ids::ConversationId;
-use owp_rbac::permissions::MODELS_USE;
 use owp_workshop::Caller;
 use owp_workshop::conversations::{self, Conversation, Message};
 use serde::{Deserialize, Serialize};
@@ -135,7 +134,6 @@ pub async fn list(
     auth: Auth,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<ConversationList>, ApiError> {
-    auth.0.require(MODELS_USE)?;
     let window = page(query.limit, query.offset)?;
     let user = auth.0.user_id;
     let found = state
@@ -161,7 +159,6 @@ pub async fn create(
     auth: Auth,
     body: web::Json<CreateConversation>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.require(MODELS_USE)?;
     let body = body.into_inner();
     let caller = Caller::from(&auth.0);
     let title = body.title.unwrap_or_else(|| "New conversation".into());
@@ -193,7 +190,6 @@ pub async fn get(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<web::Json<ConversationView>, ApiError> {
-    auth.0.require(MODELS_USE)?;
     let id = parse_id(&id)?;
     let user = auth.0.user_id;
     let found = state
@@ -218,7 +214,6 @@ pub async fn rename(
     id: web::Path<String>,
     body: web::Json<RenameConversation>,
 ) -> Result<web::Json<ConversationView>, ApiError> {
-    auth.0.require(MODELS_USE)?;
     let id = parse_id(&id)?;
     let user = auth.0.user_id;
     let title = body.into_inner().title;
@@ -244,7 +239,6 @@ pub async fn remove(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.require(MODELS_USE)?;
     let id = parse_id(&id)?;
     let user = auth.0.user_id;
     state
@@ -268,7 +262,6 @@ pub async fn messages(
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<MessageList>, ApiError> {
-    auth.0.require(MODELS_USE)?;
     let id = parse_id(&id)?;
     let window = page(query.limit, query.offset)?;
     let user = auth.0.user_id;

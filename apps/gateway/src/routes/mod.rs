@@ -1,5 +1,6 @@
 //! Route handlers, kept thin: parse, call a domain crate through `Database::run`, answer.
 
+pub mod access;
 pub mod account;
 pub mod api_keys;
 pub mod audit;
@@ -34,6 +35,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(metrics::metrics)
         .service(
             utoipa_actix_web::scope("/api/v1")
+                .wrap(actix_web::middleware::from_fn(crate::http::access::enforce))
                 .service(instance::instance)
                 .service(auth::login)
                 .service(auth::token)
@@ -96,6 +98,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         )
         .service(
             utoipa_actix_web::scope("/v1")
+                .wrap(actix_web::middleware::from_fn(crate::http::access::enforce))
                 .wrap(actix_web::middleware::from_fn(
                     crate::http::error_shapes::openai_errors,
                 ))
@@ -105,6 +108,7 @@ pub fn register(cfg: &mut ServiceConfig) {
         )
         .service(
             utoipa_actix_web::scope("/ollama")
+                .wrap(actix_web::middleware::from_fn(crate::http::access::enforce))
                 .wrap(actix_web::middleware::from_fn(
                     crate::http::error_shapes::ollama_errors,
                 ))

@@ -3,7 +3,6 @@
 use actix_web::{HttpRequest, HttpResponse, delete, post, web};
 use futures_util::StreamExt;
 use owp_audit::{EventType, NewAuditEvent};
-use owp_rbac::permissions::MODELS_MANAGE;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -40,7 +39,6 @@ pub async fn pull(
     auth: Auth,
     body: web::Json<PullRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.require(MODELS_MANAGE)?;
     let name = body.into_inner().name.trim().to_owned();
     if name.is_empty() || name.len() > 200 {
         return Err(ApiError::invalid_field(
@@ -96,7 +94,6 @@ pub async fn remove(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.require(MODELS_MANAGE)?;
     let name = name.into_inner();
     state.ollama_client.delete(&name).await?;
     let ctx = auth.audit(&req);

@@ -4,7 +4,6 @@ use actix_web::{get, post, web};
 use owp_ollama_client::ModelSummary;
 use owp_ollama_client::ollama_rs::generation::embeddings::request::GenerateEmbeddingsRequest;
 use owp_rbac::Principal;
-use owp_rbac::permissions::MODELS_USE;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -60,7 +59,6 @@ pub(crate) async fn usable_models(
     state: &AppState,
     principal: &Principal,
 ) -> Result<Vec<ModelSummary>, ApiError> {
-    principal.require(MODELS_USE)?;
     let models = state.ollama_client.list_models().await?;
     Ok(models
         .into_iter()
@@ -116,7 +114,6 @@ pub async fn get_model(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<web::Json<ModelDetail>, ApiError> {
-    auth.0.require(MODELS_USE)?;
     let name = name.into_inner();
     if !auth.0.can_use_model(&name) {
         return Err(ApiError::Forbidden(format!(
@@ -197,7 +194,6 @@ pub(crate) async fn embed(
     model: &str,
     texts: Vec<String>,
 ) -> Result<Vec<Vec<f32>>, ApiError> {
-    principal.require(MODELS_USE)?;
     if model.trim().is_empty() {
         return Err(ApiError::invalid_field("model", "is required"));
     }

