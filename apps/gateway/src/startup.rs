@@ -165,6 +165,13 @@ impl Application {
                 })
                 .default_service(web::to(no_route))
         })
+        // Streams are many small writes; without this, Nagle's algorithm holds the tail of each
+        // answer back until the client's delayed ACK (about 40 ms per streamed reply).
+        .on_connect(|connection, _| {
+            if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+                let _ = tcp.set_nodelay(true);
+            }
+        })
         .shutdown_timeout(SHUTDOWN_GRACE)
         .disable_signals();
         if let Some(workers) = options.workers {
