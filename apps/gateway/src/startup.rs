@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
 use crate::http::extract::{form_config, json_config, path_config, payload_config, query_config};
-use crate::http::fallback::{KnownRoutes, no_route};
+use crate::http::fallback::KnownRoutes;
 use crate::http::metrics::Metrics;
 use crate::http::problem_fallback::problem_fallback;
 use crate::http::request_context::{RequestSpan, request_context};
@@ -153,7 +153,7 @@ impl Application {
                         extra(cfg);
                     }
                 })
-                .default_service(web::to(no_route))
+                .default_service(web::to(crate::http::spa::spa_or_no_route))
         })
         .shutdown_timeout(SHUTDOWN_GRACE)
         .disable_signals();

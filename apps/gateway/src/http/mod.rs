@@ -14,3 +14,4 @@ pub mod problem;
 pub mod problem_fallback;
 pub mod request_context;
 pub mod security;
+pub mod spa;
