@@ -27,6 +27,9 @@ pub struct TestApp {
 /// The bootstrap admin's password in every test app.
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 
+/// The password [`TestApp::user_token`] gives its users.
+pub const USER_PASSWORD: &str = "user-password-for-tests";
+
 /// Adjusts the environment and routes before the app starts.
 pub struct TestAppBuilder {
     backend: Backend,
@@ -101,6 +104,49 @@ impl TestApp {
             .as_str()
             .expect("access_token")
             .to_owned()
+    }
+
+    /// Creates an active user in the admin's organization with `roles` and a password, signs it
+    /// in, and returns its id and access token.
+    pub async fn user_token(&self, email: &str, roles: &[&str]) -> (String, String) {
+        let admin = self.admin_token().await;
+        let res = self
+            .send_as(
+                &admin,
+                reqwest::Method::POST,
+                "/api/v1/users",
+                Some(serde_json::json!({"email": email})),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "create {email}");
+        let id = res.json::<Value>().await.expect("user body")["id"]
+            .as_str()
+            .expect("user id")
+            .to_owned();
+        for (method, path, body) in [
+            (
+                reqwest::Method::PATCH,
+                format!("/api/v1/users/{id}"),
+                serde_json::json!({"roles": roles}),
+            ),
+            (
+                reqwest::Method::PUT,
+                format!("/api/v1/users/{id}/password"),
+                serde_json::json!({"password": USER_PASSWORD}),
+            ),
+        ] {
+            let res = self.send_as(&admin, method, &path, Some(body)).await;
+            assert!(
+                res.status().is_success(),
+                "set up {email}: {}",
+                res.status()
+            );
+        }
+        let token = self.login(email, USER_PASSWORD).await["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned();
+        (id, token)
     }
 
     /// `GET path` with a bearer token.

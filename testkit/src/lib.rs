@@ -17,7 +17,7 @@ mod outage;
 mod probes;
 mod proxy;
 
-pub use app::{ADMIN_PASSWORD, TestApp, TestAppBuilder};
+pub use app::{ADMIN_PASSWORD, TestApp, TestAppBuilder, USER_PASSWORD};
 pub use database::{Backend, TestDatabase, execute_sql, postgres_admin_url, tamper};
 pub use outage::Outage;
 pub use probes::Probes;

@@ -42,6 +42,7 @@ struct World {
     disposable: String,
     default_org: String,
     user_role: String,
+    conversation: String,
 }
 
 async fn create_user(
@@ -153,8 +154,22 @@ async fn world(backend: Backend) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    let target_token = token(&app, "target@example.org").await;
+    let conversation: Value = app
+        .send_as(
+            &target_token,
+            Method::POST,
+            "/api/v1/conversations",
+            Some(json!({"title": "the target's"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let conversation = conversation["id"].as_str().unwrap().to_owned();
     World {
         app,
+        conversation,
         tokens,
         target,
         disposable,
@@ -184,6 +199,7 @@ const NO_ID: &str = "0190a000-0000-7000-8000-000000000000";
 fn table(w: &World) -> Vec<Row> {
     let t = &w.target;
     let d = &w.disposable;
+    let c = &w.conversation;
     let all = |s: u16| [s; 7];
     let signed_in = |s: u16| [401, s, s, s, s, s, s];
     let admins = |s: u16, other: u16, sup: u16| [401, 403, 403, 403, s, other, sup];
@@ -528,6 +544,92 @@ fn table(w: &World) -> Vec<Row> {
             "/api/v1/auth/accept-invite".into(),
             Some(json!({"token": "not-a-token", "password": "long-enough-pw"})),
             all(404),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/chat",
+            "/api/v1/chat".into(),
+            Some(
+                json!({"model": "llama3.2:latest", "messages": [{"role": "user", "content": "hi"}]}),
+            ),
+            [401, 403, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/conversations",
+            "/api/v1/conversations".into(),
+            None,
+            [401, 403, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/conversations",
+            "/api/v1/conversations".into(),
+            Some(json!({"title": "mine"})),
+            [401, 403, 201, 201, 201, 201, 201],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/conversations/{id}",
+            format!("/api/v1/conversations/{c}"),
+            None,
+            [401, 403, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/conversations/{id}",
+            format!("/api/v1/conversations/{c}"),
+            Some(json!({"title": "taken over"})),
+            [401, 403, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/conversations/{id}",
+            format!("/api/v1/conversations/{c}"),
+            None,
+            [401, 403, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/conversations/{id}/messages",
+            format!("/api/v1/conversations/{c}/messages"),
+            None,
+            [401, 403, 404, 404, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/usage",
+            "/api/v1/usage".into(),
+            None,
+            signed_in(200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/admin/usage",
+            "/api/v1/admin/usage".into(),
+            None,
+            admins(200, 200, 200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/users/{id}/quota",
+            format!("/api/v1/users/{t}/quota"),
+            None,
+            [401, 403, 403, 200, 200, 404, 200],
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/users/{id}/quota",
+            format!("/api/v1/users/{t}/quota"),
+            Some(json!({"daily_tokens": 100000})),
+            admins(200, 404, 200),
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/users/{id}/api-keys/{key_id}/quota",
+            format!("/api/v1/users/{t}/api-keys/{NO_ID}/quota"),
+            Some(json!({"daily_tokens": 1000})),
+            admins(404, 404, 404),
         ),
         row(
             Method::POST,

@@ -73,6 +73,16 @@ typed_id!(
     InvitationId
 );
 
+typed_id!(
+    /// Identifies a conversation.
+    ConversationId
+);
+
+typed_id!(
+    /// Identifies a message of a conversation.
+    MessageId
+);
+
 #[cfg(test)]
 mod tests {
     use super::OrganizationId;

@@ -66,6 +66,13 @@ impl Principal {
                 .is_none_or(|allowed| allowed.iter().any(|m| m == model))
     }
 
+    /// Whether the caller may hand `tool` to a model: no tool allowlist means any tool.
+    pub fn can_use_tool(&self, tool: &str) -> bool {
+        self.allowed_tool_ids
+            .as_ref()
+            .is_none_or(|allowed| allowed.iter().any(|t| t == tool))
+    }
+
     /// Narrows this principal to an API key's scopes and model allowlist; a key never gains
     /// what its owner does not have, and a later role change narrows the key too.
     pub fn narrowed_to_key(
@@ -117,6 +124,15 @@ mod tests {
         assert!(limited.can_use_model("llama3"));
         assert!(!limited.can_use_model("mistral"));
         assert!(!principal(&["models:use"], Some(&[])).can_use_model("llama3"));
+    }
+
+    #[test]
+    fn tools_follow_the_allowlist() {
+        let mut caller = principal(&["models:use"], None);
+        assert!(caller.can_use_tool("web_search"));
+        caller.allowed_tool_ids = Some(vec!["calculator".into()]);
+        assert!(caller.can_use_tool("calculator"));
+        assert!(!caller.can_use_tool("web_search"));
     }
 
     #[test]

@@ -39,3 +39,14 @@ impl From<RbacError> for ApiError {
         }
     }
 }
+
+impl From<owp_workshop::WorkshopError> for ApiError {
+    fn from(err: owp_workshop::WorkshopError) -> Self {
+        match err {
+            owp_workshop::WorkshopError::Invalid(field, message) => {
+                ApiError::invalid_field(field, message)
+            }
+            owp_workshop::WorkshopError::Store(err) => err.into(),
+        }
+    }
+}

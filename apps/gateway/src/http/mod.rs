@@ -6,6 +6,7 @@ mod domain_errors;
 pub mod extract;
 pub mod fallback;
 pub mod limits;
+pub mod metering;
 pub mod metrics;
 mod ollama_errors;
 pub mod openai_errors;

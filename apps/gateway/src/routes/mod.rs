@@ -4,6 +4,9 @@ pub mod account;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod chat;
+mod chat_stream;
+pub mod conversations;
 pub mod health;
 pub mod instance;
 pub mod invitations;
@@ -15,6 +18,7 @@ pub mod openai_chat;
 pub mod organizations;
 pub mod params;
 pub mod roles;
+pub mod usage;
 pub mod user_access;
 pub mod users;
 pub mod views;
@@ -74,7 +78,19 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(models::list_models)
                 .service(models::embeddings)
                 .service(model_admin::pull)
-                .service(model_admin::remove),
+                .service(model_admin::remove)
+                .service(chat::chat)
+                .service(conversations::list)
+                .service(conversations::create)
+                .service(conversations::get)
+                .service(conversations::rename)
+                .service(conversations::remove)
+                .service(conversations::messages)
+                .service(usage::own)
+                .service(usage::organization)
+                .service(usage::get_user_quota)
+                .service(usage::put_user_quota)
+                .service(usage::put_key_quota),
         )
         .service(
             utoipa_actix_web::scope("/v1")

@@ -8,7 +8,11 @@ use owp_rbac::permissions::MODELS_USE;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use owp_workshop::Caller;
+use owp_workshop::usage::Spend;
+
 use crate::http::auth::Auth;
+use crate::http::metering::{ensure_budget, record_spend};
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -148,8 +152,17 @@ pub(crate) async fn embed(
             "you may not use model {model:?}"
         )));
     }
+    ensure_budget(state, principal).await?;
     let request = GenerateEmbeddingsRequest::new(model.to_owned(), texts.into());
-    Ok(state.ollama_client.embed(&request).await?.embeddings)
+    let vectors = state.ollama_client.embed(&request).await?.embeddings;
+    record_spend(
+        state,
+        Caller::from(principal),
+        model.to_owned(),
+        Spend::default(),
+    )
+    .await;
+    Ok(vectors)
 }
 
 /// Embed one text or a batch.

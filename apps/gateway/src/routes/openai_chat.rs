@@ -14,7 +14,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
+use owp_workshop::Caller;
+
+use super::chat::check_grants;
 use crate::http::auth::Auth;
+use crate::http::metering::{ensure_budget, metered, record_spend, spend_of};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 
@@ -148,19 +152,17 @@ pub async fn completions(
     auth: Auth,
     body: web::Json<CompletionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.require(MODELS_USE)?;
     let body = body.into_inner();
-    if !auth.0.can_use_model(&body.model) {
-        return Err(ApiError::Forbidden(format!(
-            "you may not use model {:?}",
-            body.model
-        )));
-    }
+    auth.0.require(MODELS_USE)?;
     let request = to_ollama(&body)?;
+    check_grants(&auth.0, &body.model, &request.tools)?;
+    ensure_budget(&state, &auth.0).await?;
+    let caller = Caller::from(&auth.0);
     let id = format!("chatcmpl-{}", uuid::Uuid::now_v7().simple());
     let created = chrono::Utc::now().timestamp();
     if !body.stream {
         let reply = state.ollama_client.chat(&request).await?;
+        record_spend(&state, caller, body.model.clone(), spend_of(&reply.stats)).await;
         let calls = tool_calls(&reply);
         let mut message = json!({"role": "assistant", "content": reply.message.content});
         if let Some(calls) = &calls {
@@ -178,6 +180,7 @@ pub async fn completions(
         .is_some_and(|o| o["include_usage"] == json!(true));
     let upstream = state.ollama_client.chat_stream(&request).await?;
     let model = body.model;
+    let upstream = metered(upstream, state.get_ref().clone(), caller, model.clone());
     let mut first = true;
     let mut saw_tool_calls = false;
     let chunk = move |choices: Value, usage: Option<Value>| {

@@ -1,0 +1,283 @@
+//! The caller's own conversations and their messages. Nobody else's are reachable: another
+//! user's conversation id answers 404, whatever the caller's role.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::NaiveDateTime;
+use owp_db::ids::ConversationId;
+use owp_rbac::permissions::MODELS_USE;
+use owp_workshop::Caller;
+use owp_workshop::conversations::{self, Conversation, Message};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::params::{PageQuery, page};
+use crate::http::auth::Auth;
+use crate::http::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// A conversation.
+#[derive(Serialize, ToSchema)]
+pub struct ConversationView {
+    /// Id.
+    id: String,
+    /// Shown in the list.
+    title: String,
+    /// The model last used.
+    model: Option<String>,
+    /// UTC.
+    created_at: NaiveDateTime,
+    /// UTC, bumped by every turn.
+    updated_at: NaiveDateTime,
+}
+
+impl From<Conversation> for ConversationView {
+    fn from(c: Conversation) -> Self {
+        Self {
+            id: c.id.to_string(),
+            title: c.title,
+            model: c.model,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// A stored message.
+#[derive(Serialize, ToSchema)]
+pub struct MessageView {
+    /// Id.
+    id: String,
+    /// `system`, `user`, `assistant` or `tool`.
+    role: String,
+    /// The text.
+    content: String,
+    /// The model that wrote an assistant message.
+    model: Option<String>,
+    /// Tokens Ollama counted for the reply (prompt + completion).
+    tokens_used: Option<i64>,
+    /// Time from request to the last token.
+    processing_time_ms: Option<i64>,
+    /// Tool calls, done reason, timings, or the error that cut the reply off.
+    #[schema(value_type = Object)]
+    metadata: Value,
+    /// Still streaming, or cut off.
+    incomplete: bool,
+    /// UTC.
+    created_at: NaiveDateTime,
+}
+
+impl From<Message> for MessageView {
+    fn from(m: Message) -> Self {
+        Self {
+            id: m.id.to_string(),
+            role: m.role,
+            content: m.content,
+            model: m.model,
+            tokens_used: m.tokens_used,
+            processing_time_ms: m.processing_time_ms,
+            metadata: m.metadata,
+            incomplete: m.incomplete,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// A page of conversations.
+#[derive(Serialize, ToSchema)]
+pub struct ConversationList {
+    /// Most recently active first.
+    items: Vec<ConversationView>,
+    /// How many in all.
+    total: i64,
+}
+
+/// A page of messages.
+#[derive(Serialize, ToSchema)]
+pub struct MessageList {
+    /// Oldest first.
+    items: Vec<MessageView>,
+    /// How many in all.
+    total: i64,
+}
+
+/// A conversation to start.
+#[derive(Deserialize, ToSchema)]
+pub struct CreateConversation {
+    /// Title (default "New conversation").
+    title: Option<String>,
+    /// Model to use.
+    model: Option<String>,
+}
+
+/// A new title.
+#[derive(Deserialize, ToSchema)]
+pub struct RenameConversation {
+    /// 1 to 200 characters.
+    title: String,
+}
+
+fn parse_id(raw: &str) -> Result<ConversationId, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::NotFound("not found".into()))
+}
+
+/// Your conversations.
+#[utoipa::path(
+    tag = "chat",
+    params(PageQuery),
+    responses((status = 200, body = ConversationList)),
+    security(("bearer" = []))
+)]
+#[get("/conversations")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<ConversationList>, ApiError> {
+    auth.0.require(MODELS_USE)?;
+    let window = page(query.limit, query.offset)?;
+    let user = auth.0.user_id;
+    let found = state
+        .db
+        .run(move |conn| conversations::list_conversations(conn, user, window))
+        .await?;
+    Ok(web::Json(ConversationList {
+        total: found.total,
+        items: found.items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Start an empty conversation.
+#[utoipa::path(
+    tag = "chat",
+    request_body = CreateConversation,
+    responses((status = 201, body = ConversationView), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[post("/conversations")]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<CreateConversation>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.require(MODELS_USE)?;
+    let body = body.into_inner();
+    let caller = Caller::from(&auth.0);
+    let title = body.title.unwrap_or_else(|| "New conversation".into());
+    let created = state
+        .db
+        .run(move |conn| {
+            conversations::create_conversation(
+                conn,
+                &caller,
+                &title,
+                body.model.as_deref(),
+                owp_db::time::now(),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ConversationView::from(created)))
+}
+
+/// One of your conversations.
+#[utoipa::path(
+    tag = "chat",
+    params(("id" = String, Path, description = "conversation id")),
+    responses((status = 200, body = ConversationView), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[get("/conversations/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<web::Json<ConversationView>, ApiError> {
+    auth.0.require(MODELS_USE)?;
+    let id = parse_id(&id)?;
+    let user = auth.0.user_id;
+    let found = state
+        .db
+        .run(move |conn| conversations::get_conversation(conn, user, id))
+        .await?;
+    Ok(web::Json(found.into()))
+}
+
+/// Rename one of your conversations.
+#[utoipa::path(
+    tag = "chat",
+    params(("id" = String, Path, description = "conversation id")),
+    request_body = RenameConversation,
+    responses((status = 200, body = ConversationView), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[patch("/conversations/{id}")]
+pub async fn rename(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: web::Json<RenameConversation>,
+) -> Result<web::Json<ConversationView>, ApiError> {
+    auth.0.require(MODELS_USE)?;
+    let id = parse_id(&id)?;
+    let user = auth.0.user_id;
+    let title = body.into_inner().title;
+    let renamed = state
+        .db
+        .run(move |conn| {
+            conversations::rename_conversation(conn, user, id, &title, owp_db::time::now())
+        })
+        .await?;
+    Ok(web::Json(renamed.into()))
+}
+
+/// Delete one of your conversations and its messages.
+#[utoipa::path(
+    tag = "chat",
+    params(("id" = String, Path, description = "conversation id")),
+    responses((status = 204, description = "deleted"), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[delete("/conversations/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.require(MODELS_USE)?;
+    let id = parse_id(&id)?;
+    let user = auth.0.user_id;
+    state
+        .db
+        .run(move |conn| conversations::delete_conversation(conn, user, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The messages of one of your conversations, oldest first.
+#[utoipa::path(
+    tag = "chat",
+    params(("id" = String, Path, description = "conversation id"), PageQuery),
+    responses((status = 200, body = MessageList), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[get("/conversations/{id}/messages")]
+pub async fn messages(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<MessageList>, ApiError> {
+    auth.0.require(MODELS_USE)?;
+    let id = parse_id(&id)?;
+    let window = page(query.limit, query.offset)?;
+    let user = auth.0.user_id;
+    let found = state
+        .db
+        .run(move |conn| conversations::list_messages(conn, user, id, window))
+        .await?;
+    Ok(web::Json(MessageList {
+        total: found.total,
+        items: found.items.into_iter().map(Into::into).collect(),
+    }))
+}

@@ -1,0 +1,230 @@
+//! Token budgets: an admin caps what a user (all their sessions and keys together) or one API
+//! key may spend per UTC day and per UTC calendar month. A call is refused once a budget is
+//! used up; the check runs before the call, so concurrent calls may overshoot by what they spend.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::prelude::*;
+use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
+use owp_db::AnyConnection;
+use owp_db::ids::{CredentialId, UserId};
+use owp_db::schema::token_quotas;
+
+use crate::usage::tokens_spent;
+use crate::{Caller, WorkshopError};
+
+/// Budgets of one user or key; `None` means no cap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Quota {
+    /// Tokens per UTC day.
+    pub daily_tokens: Option<i64>,
+    /// Tokens per UTC calendar month.
+    pub monthly_tokens: Option<i64>,
+}
+
+/// What a budget applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The user, across sessions and keys.
+    User(UserId),
+    /// One API key of `owner`.
+    Key {
+        /// The key's owner.
+        owner: UserId,
+        /// The key.
+        key: CredentialId,
+    },
+}
+
+impl Subject {
+    fn id(self) -> String {
+        match self {
+            Subject::User(user) => user.to_string(),
+            Subject::Key { key, .. } => key.to_string(),
+        }
+    }
+}
+
+/// The state of one budget at a moment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Budget {
+    /// `user` or `api_key`.
+    pub scope: &'static str,
+    /// `daily` or `monthly`.
+    pub period: &'static str,
+    /// The cap.
+    pub limit: i64,
+    /// Spent in this period.
+    pub used: i64,
+    /// What is left (never negative).
+    pub remaining: i64,
+    /// When the period starts over (UTC).
+    pub resets_at: NaiveDateTime,
+}
+
+impl Budget {
+    /// No tokens left in this period.
+    pub fn exhausted(&self) -> bool {
+        self.remaining == 0
+    }
+}
+
+fn check(quota: &Quota) -> Result<(), WorkshopError> {
+    for (field, value) in [
+        ("daily_tokens", quota.daily_tokens),
+        ("monthly_tokens", quota.monthly_tokens),
+    ] {
+        if value.is_some_and(|v| v < 0) {
+            return Err(WorkshopError::Invalid(field, "must not be negative".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Sets (replaces) the budgets of `subject`; all `None` removes them. Audited as
+/// `grant_changed` in the same transaction.
+pub fn set_quota(
+    conn: &mut AnyConnection,
+    ctx: &AuditContext,
+    subject: Subject,
+    quota: &Quota,
+    at: NaiveDateTime,
+) -> Result<Quota, WorkshopError> {
+    check(quota)?;
+    let (owner, key) = match subject {
+        Subject::User(user) => (user, None),
+        Subject::Key { owner, key } => (owner, Some(key)),
+    };
+    conn.transaction(|conn| {
+        let mut event = NewAuditEvent::new(EventType::GrantChanged);
+        event.subject_user_id = Some(owner);
+        event.credential_id = key;
+        event.detail = serde_json::json!({"token_quota": quota});
+        record(conn, ctx, &event, at)?;
+        diesel::delete(token_quotas::table.filter(token_quotas::subject_id.eq(subject.id())))
+            .execute(conn)?;
+        if quota.daily_tokens.is_some() || quota.monthly_tokens.is_some() {
+            diesel::insert_into(token_quotas::table)
+                .values((
+                    token_quotas::subject_id.eq(subject.id()),
+                    token_quotas::user_id.eq(owner.to_string()),
+                    token_quotas::credential_id.eq(key.map(|k| k.to_string())),
+                    token_quotas::daily_tokens.eq(quota.daily_tokens),
+                    token_quotas::monthly_tokens.eq(quota.monthly_tokens),
+                    token_quotas::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+        Ok(*quota)
+    })
+}
+
+/// The budgets of `subject` (none set: both `None`).
+pub fn quota_of(conn: &mut AnyConnection, subject: Subject) -> Result<Quota, WorkshopError> {
+    let row: Option<(Option<i64>, Option<i64>)> = token_quotas::table
+        .filter(token_quotas::subject_id.eq(subject.id()))
+        .select((token_quotas::daily_tokens, token_quotas::monthly_tokens))
+        .first(conn)
+        .optional()?;
+    Ok(
+        row.map_or_else(Quota::default, |(daily_tokens, monthly_tokens)| Quota {
+            daily_tokens,
+            monthly_tokens,
+        }),
+    )
+}
+
+fn midnight(day: NaiveDate) -> NaiveDateTime {
+    day.and_time(NaiveTime::MIN)
+}
+
+fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+fn next_month_start(day: NaiveDate) -> NaiveDate {
+    let first = month_start(day);
+    first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first)
+}
+
+/// Every budget that applies to `caller` at `at`: the user's, then the key's.
+pub fn budgets(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    at: NaiveDateTime,
+) -> Result<Vec<Budget>, WorkshopError> {
+    let today = at.date();
+    let mut subjects = vec![("user", Subject::User(caller.user_id), None)];
+    if let Some(key) = caller.key_id {
+        let subject = Subject::Key {
+            owner: caller.user_id,
+            key,
+        };
+        subjects.push(("api_key", subject, Some(key.to_string())));
+    }
+    let mut out = Vec::new();
+    for (scope, subject, key) in subjects {
+        let quota = quota_of(conn, subject)?;
+        let periods = [
+            (
+                "daily",
+                quota.daily_tokens,
+                today,
+                today.succ_opt().unwrap_or(today),
+            ),
+            (
+                "monthly",
+                quota.monthly_tokens,
+                month_start(today),
+                next_month_start(today),
+            ),
+        ];
+        for (period, limit, first_day, next_start) in periods {
+            let Some(limit) = limit else { continue };
+            let used = tokens_spent(conn, caller.user_id, key.as_deref(), first_day)?;
+            out.push(Budget {
+                scope,
+                period,
+                limit,
+                used,
+                remaining: (limit - used).max(0),
+                resets_at: midnight(next_start),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_roll_over_at_year_end() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        assert_eq!(
+            month_start(day),
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+        );
+        assert_eq!(
+            next_month_start(day),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn negative_budgets_are_refused() {
+        let quota = Quota {
+            daily_tokens: Some(-1),
+            monthly_tokens: None,
+        };
+        assert_eq!(
+            check(&quota),
+            Err(WorkshopError::Invalid(
+                "daily_tokens",
+                "must not be negative".into()
+            ))
+        );
+    }
+}
