@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1/admin/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's usage by day, model and user. */
+        get: operations["organization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users/pending": {
         parameters: {
             query?: never;
@@ -219,6 +236,77 @@ export interface paths {
         put?: never;
         /** Sign in with the OAuth2 password grant. */
         post: operations["token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Chat with a model in a stored conversation. */
+        post: operations["chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your conversations. */
+        get: operations["list"];
+        put?: never;
+        /** Start an empty conversation. */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your conversations. */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        /** Delete one of your conversations and its messages. */
+        delete: operations["remove"];
+        options?: never;
+        head?: never;
+        /** Rename one of your conversations. */
+        patch: operations["rename"];
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The messages of one of your conversations, oldest first. */
+        get: operations["messages"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -474,6 +562,23 @@ export interface paths {
         patch: operations["patch_role"];
         trace?: never;
     };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your usage by day and model, and your budgets. */
+        get: operations["own"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -546,6 +651,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}/api-keys/{key_id}/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set one API key's token budgets (on top of its owner's). */
+        put: operations["put_key_quota"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/grants": {
         parameters: {
             query?: never;
@@ -574,6 +696,24 @@ export interface paths {
         get?: never;
         /** Set a user's password (the user's sessions end). */
         put: operations["set_password"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's token budgets. */
+        get: operations["get_user_quota"];
+        /** Set a user's token budgets (all their sessions and keys together). */
+        put: operations["put_user_quota"];
         post?: never;
         delete?: never;
         options?: never;
@@ -791,6 +931,33 @@ export interface components {
              */
             total: number;
         };
+        /** @description A budget and what is left of it. */
+        BudgetView: {
+            /**
+             * Format: int64
+             * @description Tokens allowed in the period.
+             */
+            limit: number;
+            /** @description `daily` or `monthly`. */
+            period: string;
+            /**
+             * Format: int64
+             * @description Tokens left.
+             */
+            remaining: number;
+            /**
+             * Format: date-time
+             * @description When the period starts over (UTC).
+             */
+            resets_at: string;
+            /** @description `user` or `api_key`. */
+            scope: string;
+            /**
+             * Format: int64
+             * @description Tokens spent in the period.
+             */
+            used: number;
+        };
         /** @description The outcome of walking the hash chain. */
         ChainReportView: {
             /**
@@ -809,6 +976,33 @@ export interface components {
             current_password: string;
             /** @description The new password (at least 8 characters). */
             new_password: string;
+        };
+        /** @description A whole (non-streamed) turn's answer. */
+        ChatAnswer: {
+            /** @description The conversation the turn was stored in. */
+            conversation_id: string;
+            /** @description The stored reply. */
+            message: components["schemas"]["MessageView"];
+            /** @description Tokens Ollama counted. */
+            usage: Record<string, never>;
+        };
+        /** @description A chat turn. */
+        ChatRequest: {
+            /** @description Continue this conversation (yours); without it a new one is started. */
+            conversation_id?: string | null;
+            /**
+             * @description The new messages of this turn (usually one user message); a named conversation's
+             *     stored messages are sent to the model before them.
+             */
+            messages: components["schemas"]["TurnMessage"][];
+            /** @description Model name. */
+            model: string;
+            /** @description Ollama model options (`temperature`, `num_predict`, …). */
+            options?: Record<string, never> | null;
+            /** @description Stream as Server-Sent Events (default) or answer once. */
+            stream?: boolean;
+            /** @description Tools in Ollama's function format; only tools granted to you. */
+            tools?: Record<string, never>[] | null;
         };
         /** @description OpenAI's chat request (the fields Ollama can honour). */
         CompletionRequest: {
@@ -837,6 +1031,42 @@ export interface components {
              * @description Nucleus sampling.
              */
             top_p?: number | null;
+        };
+        /** @description A page of conversations. */
+        ConversationList: {
+            /** @description Most recently active first. */
+            items: components["schemas"]["ConversationView"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
+        };
+        /** @description A conversation. */
+        ConversationView: {
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description Id. */
+            id: string;
+            /** @description The model last used. */
+            model?: string | null;
+            /** @description Shown in the list. */
+            title: string;
+            /**
+             * Format: date-time
+             * @description UTC, bumped by every turn.
+             */
+            updated_at: string;
+        };
+        /** @description A conversation to start. */
+        CreateConversation: {
+            /** @description Model to use. */
+            model?: string | null;
+            /** @description Title (default "New conversation"). */
+            title?: string | null;
         };
         /** @description Someone to invite. */
         CreateInvitation: {
@@ -1016,6 +1246,46 @@ export interface components {
             roles: string[];
             /** @description The account. */
             user: components["schemas"]["UserView"];
+        };
+        /** @description A page of messages. */
+        MessageList: {
+            /** @description Oldest first. */
+            items: components["schemas"]["MessageView"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
+        };
+        /** @description A stored message. */
+        MessageView: {
+            /** @description The text. */
+            content: string;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description Id. */
+            id: string;
+            /** @description Still streaming, or cut off. */
+            incomplete: boolean;
+            /** @description Tool calls, done reason, timings, or the error that cut the reply off. */
+            metadata: Record<string, never>;
+            /** @description The model that wrote an assistant message. */
+            model?: string | null;
+            /**
+             * Format: int64
+             * @description Time from request to the last token.
+             */
+            processing_time_ms?: number | null;
+            /** @description `system`, `user`, `assistant` or `tool`. */
+            role: string;
+            /**
+             * Format: int64
+             * @description Tokens Ollama counted for the reply (prompt + completion).
+             */
+            tokens_used?: number | null;
         };
         /** @description Models the caller may use. */
         ModelList: {
@@ -1206,6 +1476,19 @@ export interface components {
             /** @description Model name, e.g. `llama3.2:latest`. */
             name: string;
         };
+        /** @description Token budgets: `null` = no cap. */
+        QuotaBody: {
+            /**
+             * Format: int64
+             * @description Tokens per UTC day.
+             */
+            daily_tokens?: number | null;
+            /**
+             * Format: int64
+             * @description Tokens per UTC calendar month.
+             */
+            monthly_tokens?: number | null;
+        };
         /** @description The readiness answer. */
         ReadinessReport: {
             /** @description Database reachability and migration state. */
@@ -1235,6 +1518,11 @@ export interface components {
             full_name?: string | null;
             /** @description Password (at least 8 characters). */
             password: string;
+        };
+        /** @description A new title. */
+        RenameConversation: {
+            /** @description 1 to 200 characters. */
+            title: string;
         };
         /** @description A new name. */
         RenameOrganization: {
@@ -1295,6 +1583,51 @@ export interface components {
             token_type: string;
             /** @description The signed-in user. */
             user: components["schemas"]["UserView"];
+        };
+        /** @description A message of the turn. */
+        TurnMessage: {
+            /** @description The text. */
+            content: string;
+            /** @description `system`, `user`, `assistant` or `tool`. */
+            role: string;
+        };
+        /** @description A usage report. */
+        UsageReport: {
+            /** @description The caller's budgets (own report only; empty when none is set). */
+            budgets: components["schemas"]["BudgetView"][];
+            /** @description Newest day first. */
+            items: components["schemas"]["UsageRow"][];
+            /** @description Sums over the items. */
+            totals: components["schemas"]["UsageRow"];
+        };
+        /** @description Spend of one day and model (and user, in the admin report). */
+        UsageRow: {
+            /**
+             * Format: int64
+             * @description Generated tokens.
+             */
+            completion_tokens: number;
+            /** @description `YYYY-MM-DD` (UTC). */
+            day: string;
+            /** @description Model name. */
+            model: string;
+            /**
+             * Format: int64
+             * @description Prompt tokens.
+             */
+            prompt_tokens: number;
+            /**
+             * Format: int64
+             * @description Model calls.
+             */
+            requests: number;
+            /**
+             * Format: int64
+             * @description Both.
+             */
+            total_tokens: number;
+            /** @description The user (admin report only). */
+            user_id?: string | null;
         };
         /** @description A page of users. */
         UserPage: {
@@ -1358,6 +1691,50 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    organization: {
+        parameters: {
+            query?: {
+                /** @description First day included (`YYYY-MM-DD`, UTC). */
+                since?: string | null;
+                /** @description Last day included. */
+                until?: string | null;
+                /** @description Only this model. */
+                model?: string | null;
+                /** @description Only this user (admin report). */
+                user_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     pending_users: {
         parameters: {
             query?: {
@@ -1823,6 +2200,257 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatRequest"];
+            };
+        };
+        responses: {
+            /** @description with `stream: false`; otherwise `text/event-stream`: `start` {conversation_id, message_id}, `delta` {content, tool_calls?}, then `done` {usage, timings, done_reason} or `error` {status, detail} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatAnswer"];
+                };
+            };
+            /** @description model or tool not granted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unknown conversation or model */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a token budget is used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Ollama is unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationList"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConversation"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameConversation"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    messages: {
+        parameters: {
+            query?: {
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageList"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2544,6 +3172,42 @@ export interface operations {
             };
         };
     };
+    own: {
+        parameters: {
+            query?: {
+                /** @description First day included (`YYYY-MM-DD`, UTC). */
+                since?: string | null;
+                /** @description Last day included. */
+                until?: string | null;
+                /** @description Only this model. */
+                model?: string | null;
+                /** @description Only this user (admin report). */
+                user_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_users: {
         parameters: {
             query?: {
@@ -2828,6 +3492,50 @@ export interface operations {
             };
         };
     };
+    put_key_quota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user id */
+                id: string;
+                /** @description API key id */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_grants: {
         parameters: {
             query?: never;
@@ -2913,6 +3621,78 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_user_quota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_user_quota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaBody"];
+                };
             };
             404: {
                 headers: {

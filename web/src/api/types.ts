@@ -1,7 +1,6 @@
 /**
- * Names for the API's shapes. Everything the gateway documents comes from the generated
- * `schema.d.ts` (`make web-types`); the few shapes below are routes being added on main and are
- * written against their agreed contract until the regenerated schema carries them.
+ * Names for the API's shapes, all from the generated `schema.d.ts` (`make web-types` regenerates
+ * it from `owp openapi`). Only the SSE event payloads (see `chat.ts`) are not in the spec.
  */
 import type { components } from "./schema";
 
@@ -31,46 +30,11 @@ export interface Page<T> {
   total: number;
 }
 
-/** Contract of `GET /api/v1/conversations` items (route added on main). */
-export interface Conversation {
-  id: string;
-  title: string | null;
-  model: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-/** Contract of `GET /api/v1/conversations/{id}/messages` items (route added on main). */
-export interface StoredMessage {
-  id: string;
-  role: "user" | "assistant" | "system" | "tool";
-  content: string;
-  model?: string | null;
-  tokens_used?: number | null;
-  processing_time_ms?: number | null;
-  incomplete?: boolean;
-  created_at: string;
-}
-
-/** Contract of `GET /api/v1/usage` and `/api/v1/admin/usage` rows (route added on main). */
-export interface UsageRow {
-  day: string;
-  model: string;
-  requests: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  user_id?: string;
-  email?: string;
-}
-
-export interface Quota {
-  daily_limit?: number | null;
-  daily_used?: number | null;
-  monthly_limit?: number | null;
-  monthly_used?: number | null;
-}
-
-export interface UsageReport {
-  items: UsageRow[];
-  quota?: Quota | null;
-}
+export type Conversation = S["ConversationView"];
+export type ConversationList = S["ConversationList"];
+export type StoredMessage = S["MessageView"];
+export type MessageList = S["MessageList"];
+export type UsageRow = S["UsageRow"];
+export type UsageReport = S["UsageReport"];
+export type BudgetView = S["BudgetView"];
+export type ChatRequestBody = S["ChatRequest"];

@@ -20,8 +20,9 @@ export function UserSettings({ user, roles, onSaved }: Props) {
     setActive(user.status === "active");
     setPicked(user.roles);
     setFullName(user.full_name ?? "");
-    setSaved(false);
   }, [user]);
+  // The confirmation belongs to one user; the saved answer itself also changes `user`.
+  useEffect(() => setSaved(false), [user.id]);
 
   const save = useAction(async () => {
     const updated = await api.patch<UserView>(`/api/v1/users/${user.id}`, {

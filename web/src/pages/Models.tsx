@@ -1,5 +1,5 @@
 /** Installed models (size, family, quantisation, who may use them), pull with progress, delete. */
-import { useState, useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import type { FormEvent } from "react";
 import { api } from "../api/client";
 import { pulls } from "../api/pulls";
@@ -55,6 +55,12 @@ export function Models() {
   );
   const active = useSyncExternalStore(pulls.subscribe, pulls.getSnapshot);
   const [name, setName] = useState("");
+  // A pull that finished (perhaps while this screen was closed) changes the installed list.
+  const finished = active.filter((p) => p.phase === "done").length;
+  const reloadModels = models.reload;
+  useEffect(() => {
+    if (finished > 0) void reloadModels();
+  }, [finished, reloadModels]);
   const remove = useAction(async (model: ModelView) => {
     if (!window.confirm(`Delete ${model.name} from Ollama? Users lose access to it.`)) return;
     await api.delete(`/api/v1/models/${encodeURIComponent(model.name)}`);
@@ -66,7 +72,7 @@ export function Models() {
     if (!wanted) return;
     setName("");
     // Not awaited: the pull outlives this screen; the store reports its progress.
-    void pulls.start(api, wanted, () => void models.reload());
+    void pulls.start(api, wanted);
   };
 
   return (

@@ -5,9 +5,9 @@ import { api } from "../api/client";
 import { ApiError } from "../api/problem";
 import type { UsageReport, UsageRow, UserPage } from "../api/types";
 import { ErrorBox, Field } from "../components/forms";
-import { formatNumber } from "../format";
+import { formatNumber, formatTime } from "../format";
 import { useLoad } from "../hooks";
-import { remaining, totalsBy } from "../usage";
+import { describeBudget, totalsBy } from "../usage";
 import type { UsageTotal } from "../usage";
 
 function Unavailable({ error }: { error: unknown }) {
@@ -17,7 +17,8 @@ function Unavailable({ error }: { error: unknown }) {
   return <ErrorBox error={error} />;
 }
 
-function UsageTable({ rows, withUser }: { rows: UsageRow[]; withUser?: boolean }) {
+function UsageTable({ rows, who }: { rows: UsageRow[]; who?: (id: string | null | undefined) => string }) {
+  const withUser = Boolean(who);
   if (rows.length === 0) return <p className="muted">No usage recorded.</p>;
   return (
     <div className="table-wrap">
@@ -30,17 +31,19 @@ function UsageTable({ rows, withUser }: { rows: UsageRow[]; withUser?: boolean }
             <th scope="col">Requests</th>
             <th scope="col">Prompt tokens</th>
             <th scope="col">Completion tokens</th>
+            <th scope="col">Total tokens</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r, i) => (
             <tr key={`${r.day}-${r.model}-${r.user_id ?? ""}-${i}`}>
               <td>{r.day}</td>
-              {withUser && <td>{r.email ?? r.user_id}</td>}
+              {who && <td>{who(r.user_id)}</td>}
               <td>{r.model}</td>
               <td>{formatNumber(r.requests)}</td>
               <td>{formatNumber(r.prompt_tokens)}</td>
               <td>{formatNumber(r.completion_tokens)}</td>
+              <td>{formatNumber(r.total_tokens)}</td>
             </tr>
           ))}
         </tbody>
@@ -72,24 +75,29 @@ function BarChart({ totals, label }: { totals: UsageTotal[]; label: string }) {
 
 export function OwnUsage() {
   const usage = useLoad(() => api.get<UsageReport>("/api/v1/usage"), []);
-  const quota = usage.data?.quota;
-  const daily = remaining(quota?.daily_limit, quota?.daily_used);
-  const monthly = remaining(quota?.monthly_limit, quota?.monthly_used);
+  const budgets = usage.data?.budgets ?? [];
+  const totals = usage.data?.totals;
   return (
     <section className="card" aria-labelledby="own-usage-title">
       <h2 id="own-usage-title">My usage</h2>
       {usage.error ? <Unavailable error={usage.error} /> : null}
       {usage.data && (
         <>
-          <dl className="facts">
-            <dt>Left today</dt>
-            <dd>{daily === null ? "no daily limit" : `${formatNumber(daily)} of ${formatNumber(quota?.daily_limit)}`}</dd>
-            <dt>Left this month</dt>
-            <dd>
-              {monthly === null ? "no monthly limit" : `${formatNumber(monthly)} of ${formatNumber(quota?.monthly_limit)}`}
-            </dd>
-          </dl>
-          <UsageTable rows={usage.data.items ?? []} />
+          <ul className="plain-list" aria-label="Remaining quota">
+            {budgets.length === 0 && <li className="muted">No token quota is set for you.</li>}
+            {budgets.map((b) => (
+              <li key={`${b.scope}-${b.period}`}>
+                <progress max={b.limit} value={b.used} aria-label={`${b.period} quota used`} />{" "}
+                {describeBudget(b, formatTime)}
+              </li>
+            ))}
+          </ul>
+          {totals && (
+            <p className="muted">
+              In total: {formatNumber(totals.requests)} requests, {formatNumber(totals.total_tokens)} tokens.
+            </p>
+          )}
+          <UsageTable rows={usage.data.items} />
         </>
       )}
     </section>
@@ -102,6 +110,8 @@ function OrgUsage() {
   const usage = useLoad(() => api.get<UsageReport>("/api/v1/admin/usage", query), [query]);
   const users = useLoad(() => api.get<UserPage>("/api/v1/users", { limit: 500 }).catch(() => undefined), []);
   const rows = usage.data?.items ?? [];
+  const emails = new Map((users.data?.items ?? []).map((u) => [u.id, u.email]));
+  const who = (id: string | null | undefined) => (id ? (emails.get(id) ?? id) : "—");
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setQuery(form);
@@ -134,10 +144,10 @@ function OrgUsage() {
       {usage.data && (
         <>
           <div className="charts">
-            <BarChart label="Tokens per user" totals={totalsBy(rows, (r) => r.email ?? r.user_id ?? "?")} />
+            <BarChart label="Tokens per user" totals={totalsBy(rows, (r) => who(r.user_id))} />
             <BarChart label="Tokens per model" totals={totalsBy(rows, (r) => r.model)} />
           </div>
-          <UsageTable rows={rows} withUser />
+          <UsageTable rows={rows} who={who} />
         </>
       )}
     </section>
