@@ -19,11 +19,17 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let mut files = Vec::new();
     if env::var_os("CARGO_FEATURE_SPA").is_some() {
-        // A directory here makes cargo rerun this script when anything inside it changes.
-        println!("cargo::rerun-if-changed={}", dist.display());
+        // A directory here makes cargo rerun this script when anything inside it changes. A
+        // missing path would rerun it (and rebuild the crate) on every build, so until the app
+        // is built, watch `web/` for `dist` to appear instead.
         if dist.is_dir() {
+            println!("cargo::rerun-if-changed={}", dist.display());
             collect(&dist, &mut files)?;
         } else {
+            println!(
+                "cargo::rerun-if-changed={}",
+                manifest_dir.join("../../web").display()
+            );
             println!(
                 "cargo::warning=feature `spa` is on but web/dist is missing: run `npm run build` in web/"
             );

@@ -40,6 +40,8 @@ async function checkCaching(baseUrl) {
 }
 
 async function main() {
+  // Only this run's screenshots, so a reviewer never looks at a stale one.
+  rmSync(screenshots, { recursive: true, force: true });
   const servers = await startServers({ owpBin, fakeOllamaBin, adminPassword: admin.password });
   const profile = mkdtempSync(join(tmpdir(), "owp-e2e-chromium-"));
   let context;
