@@ -6,8 +6,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
-  // eslint-style exhaustive deps are the caller's: `deps` lists what `load` reads.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // `deps` lists what `load` reads: a new `load` closure alone must not trigger a reload.
   const stableLoad = useCallback(load, deps);
 
   const reload = useCallback(async () => {

@@ -24,7 +24,7 @@ export function ModelPicker({ value, onChange, filter, label = "Model" }: Props)
   // Pick the first model once the list arrives, unless one is chosen already.
   useEffect(() => {
     if (!value && names.length > 0) onChange(names[0]);
-  }, [value, names[0], onChange]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [value, names[0], onChange]);
 
   if (models.error) {
     return (
