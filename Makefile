@@ -33,9 +33,11 @@ layering:
 build:
 	$(CARGO) build --workspace --all-targets --all-features
 
-## Performance figures (release build): sign-in latency, JWT vs API-key read throughput and p99.
+## Performance figures (release build): sign-in latency, JWT vs API-key read throughput and p99;
+## streamed chat time to first token through the gateway vs direct, concurrent streams and RSS.
 bench:
 	$(CARGO) bench -p owp-gateway --bench auth
+	$(CARGO) bench -p owp-gateway --bench streaming
 
 ## The web app's dependencies, installed from package-lock.json when missing.
 web-deps:

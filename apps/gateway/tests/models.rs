@@ -19,6 +19,7 @@ on_both_backends!(
     openai_models_and_embeddings,
     admins_pull_with_progress_and_delete_models,
     a_silent_ollama_is_a_504,
+    one_model_in_detail,
 );
 
 /// A user with `user` role and optional model grants; returns its token.
@@ -345,4 +346,27 @@ async fn a_silent_ollama_is_a_504(backend: Backend) {
     assert_eq!(res.status(), 504);
     let problem: Value = res.json().await.unwrap();
     assert_eq!(problem["detail"], "Ollama did not answer in time");
+}
+
+async fn one_model_in_detail(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = user_with_models(&app, Some(vec!["llama3.2:latest"])).await;
+    let res = app.get_as(&token, "/api/v1/models/llama3.2:latest").await;
+    assert_eq!(res.status(), 200);
+    let model: Value = res.json().await.unwrap();
+    assert_eq!(model["name"], "llama3.2:latest");
+    assert!(model["size"].as_u64().unwrap() > 0);
+    assert!(
+        model["capabilities"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("completion"))
+    );
+    let res = app.get_as(&token, "/api/v1/models/all-minilm:latest").await;
+    assert_eq!(res.status(), 403, "not granted");
+    let admin = app.admin_token().await;
+    let res = app
+        .get_as(&admin, "/api/v1/models/nothing-here:latest")
+        .await;
+    assert_eq!(res.status(), 404);
 }

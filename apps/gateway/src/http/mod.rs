@@ -3,13 +3,13 @@
 
 pub mod auth;
 mod domain_errors;
+pub mod error_shapes;
 pub mod extract;
 pub mod fallback;
 pub mod limits;
 pub mod metering;
 pub mod metrics;
 mod ollama_errors;
-pub mod openai_errors;
 pub mod passwords;
 pub mod problem;
 pub mod problem_fallback;

@@ -13,6 +13,7 @@ pub mod invitations;
 pub mod metrics;
 pub mod model_admin;
 pub mod models;
+pub mod ollama_compat;
 pub mod openai;
 pub mod openai_chat;
 pub mod organizations;
@@ -76,6 +77,7 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(invitations::revoke)
                 .service(invitations::accept)
                 .service(models::list_models)
+                .service(models::get_model)
                 .service(models::embeddings)
                 .service(model_admin::pull)
                 .service(model_admin::remove)
@@ -95,10 +97,23 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(
             utoipa_actix_web::scope("/v1")
                 .wrap(actix_web::middleware::from_fn(
-                    crate::http::openai_errors::openai_errors,
+                    crate::http::error_shapes::openai_errors,
                 ))
                 .service(openai::models)
                 .service(openai::embeddings)
                 .service(openai_chat::completions),
+        )
+        .service(
+            utoipa_actix_web::scope("/ollama")
+                .wrap(actix_web::middleware::from_fn(
+                    crate::http::error_shapes::ollama_errors,
+                ))
+                .service(ollama_compat::version)
+                .service(ollama_compat::tags)
+                .service(ollama_compat::show)
+                .service(ollama_compat::chat)
+                .service(ollama_compat::generate)
+                .service(ollama_compat::embed_batch)
+                .service(ollama_compat::embed_legacy),
         );
 }

@@ -86,6 +86,60 @@ pub async fn list_models(
     }))
 }
 
+/// One installed model in detail.
+#[derive(Serialize, ToSchema)]
+pub struct ModelDetail {
+    /// The model as listed.
+    #[serde(flatten)]
+    model: ModelView,
+    /// What it can do (`completion`, `tools`, `embedding`, …).
+    capabilities: Vec<String>,
+    /// Its parameters file.
+    parameters: String,
+    /// Its prompt template.
+    template: String,
+    /// Architecture facts Ollama reports (context length, embedding length, …).
+    #[schema(value_type = Object)]
+    model_info: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One installed model the caller may use.
+#[utoipa::path(
+    tag = "models",
+    params(("name" = String, Path, description = "model name with tag")),
+    responses((status = 200, body = ModelDetail), (status = 403, body = Problem, content_type = "application/problem+json", description = "model not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "model not installed")),
+    security(("bearer" = []))
+)]
+#[get("/models/{name}")]
+pub async fn get_model(
+    state: web::Data<AppState>,
+    auth: Auth,
+    name: web::Path<String>,
+) -> Result<web::Json<ModelDetail>, ApiError> {
+    auth.0.require(MODELS_USE)?;
+    let name = name.into_inner();
+    if !auth.0.can_use_model(&name) {
+        return Err(ApiError::Forbidden(format!(
+            "you may not use model {name:?}"
+        )));
+    }
+    let info = state.ollama_client.show(&name).await?;
+    let listed = state
+        .ollama_client
+        .list_models()
+        .await?
+        .into_iter()
+        .find(|m| m.name == name)
+        .ok_or_else(|| ApiError::NotFound(format!("model {name:?} is not installed in Ollama")))?;
+    Ok(web::Json(ModelDetail {
+        model: listed.into(),
+        capabilities: info.capabilities,
+        parameters: info.parameters,
+        template: info.template,
+        model_info: info.model_info,
+    }))
+}
+
 /// One text or a batch.
 #[derive(Deserialize, ToSchema)]
 #[serde(untagged)]

@@ -1,5 +1,6 @@
-//! OpenAI-compatible routes answer errors in OpenAI's shape, so existing SDKs report them
-//! properly: `{"error": {"message", "type", "code"}}` with the same HTTP status.
+//! Compatibility routes answer errors in the shape their clients expect, with the same HTTP
+//! status: OpenAI's `{"error": {"message", "type", "code"}}` under `/v1`, so existing SDKs report
+//! them properly, and Ollama's `{"error": "message"}` under `/ollama`.
 
 use actix_web::Error;
 use actix_web::body::{BoxBody, MessageBody};
@@ -7,6 +8,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
+use serde_json::{Value, json};
 
 use super::problem::PROBLEM_JSON;
 
@@ -15,7 +17,29 @@ pub async fn openai_errors(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let res = next.call(req).await?;
+    reshape(next.call(req).await?, |status, message| {
+        let (kind, code) = classify(status);
+        json!({"error": {"message": message, "type": kind, "code": code, "param": null}})
+    })
+    .await
+}
+
+/// Rewrites problem+json answers of the wrapped scope into Ollama's error object.
+pub async fn ollama_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    reshape(
+        next.call(req).await?,
+        |_, message| json!({"error": message}),
+    )
+    .await
+}
+
+async fn reshape(
+    res: ServiceResponse<impl MessageBody + 'static>,
+    shape: impl FnOnce(StatusCode, &str) -> Value,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let is_problem = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -27,13 +51,9 @@ pub async fn openai_errors(
     let (req, response) = res.into_parts();
     let (response, body) = response.into_parts();
     let bytes = actix_web::body::to_bytes(body).await.unwrap_or_default();
-    let problem: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-    let message = problem["detail"]
-        .as_str()
-        .unwrap_or("request failed")
-        .to_owned();
-    let (kind, code) = classify(status);
-    let body = serde_json::json!({"error": {"message": message, "type": kind, "code": code, "param": null}});
+    let problem: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let message = problem["detail"].as_str().unwrap_or("request failed");
+    let body = shape(status, message);
     let mut response = response.set_body(BoxBody::new(body.to_string()));
     let headers = response.headers_mut();
     headers.remove(header::CONTENT_LENGTH);

@@ -1,0 +1,263 @@
+//! Ollama's own API under `/ollama/api/…`, so existing Ollama tools can point at the gateway
+//! with an API key. Chat and generate are relayed byte for byte (NDJSON as it arrives); every
+//! call is checked against the caller's model and tool grants and token budgets before anything
+//! reaches Ollama, and what Ollama counts is added to the caller's usage.
+
+use actix_web::web::Bytes;
+use actix_web::{HttpResponse, get, post, web};
+use futures_util::StreamExt;
+use owp_ollama_client::ollama_rs::generation::embeddings::request::{
+    EmbeddingsInput, GenerateEmbeddingsRequest,
+};
+use owp_ollama_client::{ByteStream, GenerationStats, RelayEndpoint};
+use owp_rbac::Principal;
+use owp_rbac::permissions::MODELS_USE;
+use owp_workshop::Caller;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::http::auth::Auth;
+use crate::http::metering::{ensure_budget, record_spend, spend_of};
+use crate::http::problem::ApiError;
+use crate::state::AppState;
+
+/// The fields of a relayed body the gateway must see.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    model: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    tools: Vec<Value>,
+}
+
+impl Envelope {
+    fn parse(body: &[u8]) -> Result<Self, ApiError> {
+        let envelope: Envelope = serde_json::from_slice(body)
+            .map_err(|e| ApiError::BadRequest(format!("the body is not a JSON object: {e}")))?;
+        if envelope.model.trim().is_empty() && envelope.name.trim().is_empty() {
+            return Err(ApiError::invalid_field("model", "is required"));
+        }
+        Ok(envelope)
+    }
+
+    /// `model`, or the older `name`.
+    fn model(&self) -> &str {
+        if self.model.is_empty() {
+            &self.name
+        } else {
+            &self.model
+        }
+    }
+}
+
+/// Refuses a model or tool the caller is not granted.
+fn check(principal: &Principal, envelope: &Envelope) -> Result<(), ApiError> {
+    principal.require(MODELS_USE)?;
+    let model = envelope.model();
+    if !principal.can_use_model(model) {
+        return Err(ApiError::Forbidden(format!(
+            "you may not use model {model:?}"
+        )));
+    }
+    for tool in &envelope.tools {
+        let name = tool["function"]["name"].as_str().unwrap_or_default();
+        if !principal.can_use_tool(name) {
+            return Err(ApiError::Forbidden(format!(
+                "you may not use tool {name:?}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Ollama's version.
+#[utoipa::path(tag = "ollama", responses((status = 200, description = "`{version}`")), security(("bearer" = [])))]
+#[get("/api/version")]
+pub async fn version(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    auth.0.require(MODELS_USE)?;
+    let version = state.ollama_client.version().await?;
+    Ok(HttpResponse::Ok().json(json!({ "version": version })))
+}
+
+/// Installed models the caller may use, in Ollama's shape.
+#[utoipa::path(tag = "ollama", responses((status = 200, description = "`{models: [...]}`")), security(("bearer" = [])))]
+#[get("/api/tags")]
+pub async fn tags(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let models = super::models::usable_models(&state, &auth.0).await?;
+    Ok(HttpResponse::Ok().json(json!({ "models": models })))
+}
+
+/// Facts about a model the caller may use.
+#[utoipa::path(tag = "ollama", request_body = Object, responses((status = 200, description = "Ollama's show answer")), security(("bearer" = [])))]
+#[post("/api/show")]
+pub async fn show(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let envelope = Envelope::parse(&body)?;
+    check(&auth.0, &envelope)?;
+    let info = state.ollama_client.show(envelope.model()).await?;
+    Ok(HttpResponse::Ok().json(info))
+}
+
+/// Reads a relayed NDJSON (or single JSON) body line by line as it goes by and records the
+/// final object's counts, without holding back any byte.
+fn metered_body(body: ByteStream, state: AppState, caller: Caller, model: String) -> ByteStream {
+    let mut line = Vec::new();
+    body.then(move |item| {
+        let mut finals = Vec::new();
+        if let Ok(bytes) = &item {
+            for &byte in bytes.iter() {
+                if byte == b'\n' {
+                    finals.extend(final_stats(&line));
+                    line.clear();
+                } else {
+                    line.push(byte);
+                }
+            }
+        }
+        let (state, model) = (state.clone(), model.clone());
+        async move {
+            for stats in finals {
+                record_spend(&state, caller, model.clone(), spend_of(&stats)).await;
+            }
+            item
+        }
+    })
+    .boxed()
+}
+
+/// The counts of a line that is Ollama's final object.
+fn final_stats(line: &[u8]) -> Option<GenerationStats> {
+    #[derive(Deserialize)]
+    struct Final {
+        #[serde(default)]
+        done: bool,
+        #[serde(flatten)]
+        stats: GenerationStats,
+    }
+    let parsed: Final = serde_json::from_slice(line).ok()?;
+    parsed.done.then_some(parsed.stats)
+}
+
+async fn relay(
+    state: web::Data<AppState>,
+    auth: Auth,
+    endpoint: RelayEndpoint,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let envelope = Envelope::parse(&body)?;
+    check(&auth.0, &envelope)?;
+    ensure_budget(&state, &auth.0).await?;
+    let upstream = state.ollama_client.relay(endpoint, body).await?;
+    let caller = Caller::from(&auth.0);
+    // A whole (non-streamed) answer may end without a newline: add one so its counts are read.
+    let tail = futures_util::stream::once(async { Ok(Bytes::from_static(b"\n")) });
+    let is_stream = upstream
+        .content_type
+        .as_deref()
+        .is_some_and(|t| t.contains("ndjson"));
+    let source: ByteStream = if is_stream {
+        upstream.body
+    } else {
+        upstream.body.chain(tail).boxed()
+    };
+    let metered = metered_body(
+        source,
+        state.get_ref().clone(),
+        caller,
+        envelope.model().to_owned(),
+    );
+    let content_type = upstream
+        .content_type
+        .unwrap_or_else(|| "application/json".to_owned());
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("x-accel-buffering", "no"))
+        .streaming(
+            metered.map(|item| item.map_err(|e| actix_web::error::ErrorBadGateway(e.to_string()))),
+        ))
+}
+
+/// Ollama's chat, relayed as it streams.
+#[utoipa::path(tag = "ollama", request_body = Object, responses((status = 200, description = "Ollama's NDJSON (or one object with `stream: false`)")), security(("bearer" = [])))]
+#[post("/api/chat")]
+pub async fn chat(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    relay(state, auth, RelayEndpoint::Chat, body).await
+}
+
+/// Ollama's completion, relayed as it streams.
+#[utoipa::path(tag = "ollama", request_body = Object, responses((status = 200, description = "Ollama's NDJSON (or one object with `stream: false`)")), security(("bearer" = [])))]
+#[post("/api/generate")]
+pub async fn generate(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    relay(state, auth, RelayEndpoint::Generate, body).await
+}
+
+/// Embeds through the gateway's own embed call, with grants and budgets checked.
+async fn embed(
+    state: &AppState,
+    principal: &Principal,
+    request: GenerateEmbeddingsRequest,
+) -> Result<Vec<Vec<f32>>, ApiError> {
+    let envelope = Envelope {
+        model: request.model_name.clone(),
+        name: String::new(),
+        tools: Vec::new(),
+    };
+    if envelope.model().trim().is_empty() {
+        return Err(ApiError::invalid_field("model", "is required"));
+    }
+    check(principal, &envelope)?;
+    ensure_budget(state, principal).await?;
+    let vectors = state.ollama_client.embed(&request).await?.embeddings;
+    let caller = Caller::from(principal);
+    record_spend(state, caller, request.model_name, Default::default()).await;
+    Ok(vectors)
+}
+
+/// Ollama's batch embeddings (`input`: a text or a list).
+#[utoipa::path(tag = "ollama", request_body = Object, responses((status = 200, description = "`{model, embeddings}`")), security(("bearer" = [])))]
+#[post("/api/embed")]
+pub async fn embed_batch(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<GenerateEmbeddingsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let model = request.model_name.clone();
+    let embeddings = embed(&state, &auth.0, request).await?;
+    Ok(HttpResponse::Ok().json(json!({ "model": model, "embeddings": embeddings })))
+}
+
+/// Ollama's legacy single embedding (`prompt`).
+#[derive(Deserialize)]
+pub struct LegacyEmbedding {
+    model: String,
+    prompt: String,
+}
+
+/// Ollama's legacy embeddings endpoint.
+#[utoipa::path(tag = "ollama", request_body = Object, responses((status = 200, description = "`{embedding}`")), security(("bearer" = [])))]
+#[post("/api/embeddings")]
+pub async fn embed_legacy(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: web::Json<LegacyEmbedding>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let request = GenerateEmbeddingsRequest::new(body.model, EmbeddingsInput::Single(body.prompt));
+    let mut vectors = embed(&state, &auth.0, request).await?;
+    let embedding = vectors.pop().unwrap_or_default();
+    Ok(HttpResponse::Ok().json(json!({ "embedding": embedding })))
+}
