@@ -39,7 +39,7 @@ async fn root_answers_html_and_client_routes_fall_back(backend: Backend) {
 
 async fn api_paths_keep_problem_json(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    for path in ["/api/v1/nope", "/ollama/api/tags", "/healthz/deeper"] {
+    for path in ["/api/v1/nope", "/healthz/deeper", "/metrics/x"] {
         let res = app.get(path).await;
         assert_eq!(res.status(), 404, "{path}");
         assert_eq!(
@@ -50,10 +50,12 @@ async fn api_paths_keep_problem_json(backend: Backend) {
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["detail"], format!("no route for GET {path}"));
     }
-    // The OpenAI-compatible routes keep their own JSON error shape, never the app's page.
-    let res = app.get("/v1/nope").await;
-    assert_eq!(res.status(), 404);
-    assert_eq!(res.headers()["content-type"], "application/json");
+    // The OpenAI- and Ollama-compatible routes keep their own JSON error shapes, never the app's page.
+    for path in ["/v1/nope", "/ollama/nope"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 404, "{path}");
+        assert_eq!(res.headers()["content-type"], "application/json", "{path}");
+    }
     // A wrong method on a known path is still 405, and other methods never get the app.
     let res = app
         .client
