@@ -2,15 +2,18 @@
 CARGO ?= cargo
 NEXTEST_FLAGS ?= --workspace --all-features --no-fail-fast
 
-.PHONY: run test test-rust lint fmt fmt-check layering build bench
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
-## Build and serve on SQLite at http://127.0.0.1:8080 (data in ./data).
-run:
-	$(CARGO) build --release -p owp-gateway --bin owp
-	./target/release/owp serve
+.PHONY: run test test-rust lint fmt fmt-check layering build bench \
+	web-deps web-test web-build web-types e2e
 
-## Everything CI checks: formatting, lints, layering, all tests on SQLite and PostgreSQL.
-test: fmt-check lint layering test-rust
+## Build the web app and the server with it embedded; serve on SQLite at http://127.0.0.1:8080.
+run: web-build
+	$(CARGO) build --release -p owp-gateway --bin owp --features spa
+	$(TARGET_DIR)/release/owp serve
+
+## Everything CI checks: formatting, lints, layering, all tests on SQLite and PostgreSQL, web unit tests.
+test: fmt-check lint layering test-rust web-test
 
 test-rust:
 	$(CARGO) nextest run $(NEXTEST_FLAGS)
@@ -35,3 +38,29 @@ build:
 bench:
 	$(CARGO) bench -p owp-gateway --bench auth
 	$(CARGO) bench -p owp-gateway --bench streaming
+
+## The web app's dependencies, installed from package-lock.json when missing.
+web-deps:
+	@if [ ! -d web/node_modules ]; then cd web && npm ci; fi
+
+## Type-check the web app and run its unit tests (vitest, jsdom).
+web-test: web-deps
+	cd web && npx tsc --noEmit && npm test
+
+## Build the web app into web/dist (embedded by `--features spa`).
+web-build: web-deps
+	cd web && npm run build
+
+## Regenerate the web app's API types from the gateway's OpenAPI document.
+web-types: web-deps
+	$(CARGO) build -p owp-gateway --bin owp
+	$(TARGET_DIR)/debug/owp openapi > web/openapi.json
+	cd web && npm run types
+
+## The web app in headless Chromium against a real owp (SQLite) and the fake Ollama.
+e2e: web-build
+	$(CARGO) build -p owp-gateway --bin owp --features spa
+	$(CARGO) build -p owp-ollama-client --features fake --example fake_ollama
+	bash scripts/check-web-types.sh $(TARGET_DIR)/debug/owp
+	cd web && OWP_BIN=$(abspath $(TARGET_DIR))/debug/owp \
+		FAKE_OLLAMA_BIN=$(abspath $(TARGET_DIR))/debug/examples/fake_ollama node e2e/run.mjs

@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
 use crate::http::extract::{form_config, json_config, path_config, payload_config, query_config};
-use crate::http::fallback::{KnownRoutes, no_route};
+use crate::http::fallback::KnownRoutes;
 use crate::http::limits::SignInThrottle;
 use crate::http::metrics::Metrics;
 use crate::http::problem_fallback::problem_fallback;
@@ -163,7 +163,7 @@ impl Application {
                         extra(cfg);
                     }
                 })
-                .default_service(web::to(no_route))
+                .default_service(web::to(crate::http::spa::spa_or_no_route))
         })
         // Streams are many small writes; without this, Nagle's algorithm holds the tail of each
         // answer back until the client's delayed ACK (about 40 ms per streamed reply).

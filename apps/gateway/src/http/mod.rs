@@ -17,3 +17,4 @@ pub mod problem_fallback;
 pub mod request_context;
 pub mod security;
 pub mod shared_limits;
+pub mod spa;

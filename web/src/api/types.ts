@@ -1,0 +1,40 @@
+/**
+ * Names for the API's shapes, all from the generated `schema.d.ts` (`make web-types` regenerates
+ * it from `owp openapi`). Only the SSE event payloads (see `chat.ts`) are not in the spec.
+ */
+import type { components } from "./schema";
+
+type S = components["schemas"];
+export type UserView = S["UserView"];
+export type UserPage = S["UserPage"];
+export type Me = S["Me"];
+export type Instance = S["Instance"];
+export type TokenResponse = S["TokenResponse"];
+export type Registered = S["Registered"];
+export type RoleView = S["RoleView"];
+export type ApiKeyView = S["ApiKeyView"];
+export type IssuedKey = S["IssuedKey"];
+export type IssueKey = S["IssueKey"];
+export type AuditEventView = S["AuditEventView"];
+export type AuditPage = S["AuditPage"];
+export type ModelView = S["ModelView"];
+export type ModelList = S["ModelList"];
+export type EmbeddingsResponse = S["EmbeddingsResponse"];
+export type ApproveBody = S["ApproveBody"];
+export type PatchUser = S["PatchUser"];
+export type CreateUser = S["CreateUser"];
+
+/** A `{items, total}` page of any list route. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export type Conversation = S["ConversationView"];
+export type ConversationList = S["ConversationList"];
+export type StoredMessage = S["MessageView"];
+export type MessageList = S["MessageList"];
+export type UsageRow = S["UsageRow"];
+export type UsageReport = S["UsageReport"];
+export type BudgetView = S["BudgetView"];
+export type ChatRequestBody = S["ChatRequest"];

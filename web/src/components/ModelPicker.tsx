@@ -1,0 +1,61 @@
+/** A model drop-down from `/api/v1/models`, or a text field (with a notice) when Ollama is down. */
+import { useEffect, useId } from "react";
+import { api } from "../api/client";
+import type { ModelList, ModelView } from "../api/types";
+import { useLoad } from "../hooks";
+import { errorMessage } from "../api/problem";
+
+export function useModels() {
+  return useLoad(() => api.get<ModelList>("/api/v1/models"), []);
+}
+
+interface Props {
+  value: string;
+  onChange(name: string): void;
+  /** Which models fit (e.g. only embedding-capable ones); all when absent. */
+  filter?: (model: ModelView) => boolean;
+  label?: string;
+}
+
+export function ModelPicker({ value, onChange, filter, label = "Model" }: Props) {
+  const id = useId();
+  const models = useModels();
+  const names = (models.data?.items ?? []).filter(filter ?? (() => true)).map((m) => m.name);
+  // Pick the first model once the list arrives, unless one is chosen already.
+  useEffect(() => {
+    if (!value && names.length > 0) onChange(names[0]);
+  }, [value, names[0], onChange]);
+
+  if (models.error) {
+    return (
+      <div className="field">
+        <label htmlFor={id}>{label}</label>
+        <input
+          id={id}
+          value={value}
+          placeholder="e.g. llama3.2:latest"
+          onChange={(e) => onChange(e.target.value)}
+          required
+        />
+        <small className="notice" role="status">
+          Models could not be listed ({errorMessage(models.error)}). Type a model name.
+        </small>
+      </div>
+    );
+  }
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required>
+        {models.loading && names.length === 0 && <option value="">Loading…</option>}
+        {!models.loading && names.length === 0 && <option value="">No models installed</option>}
+        {value && !names.includes(value) && <option value={value}>{value}</option>}
+        {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
