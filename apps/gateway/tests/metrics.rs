@@ -16,7 +16,7 @@ async fn metrics_count_requests_by_route_and_status(backend: Backend) {
         assert_eq!(app.get("/healthz").await.status(), 200);
     }
     assert_eq!(app.get("/api/v1/instance").await.status(), 200);
-    assert_eq!(app.get("/no/such/thing").await.status(), 404);
+    assert_eq!(app.get("/api/v1/no/such/thing").await.status(), 404);
 
     let res = app.get("/metrics").await;
     assert_eq!(res.status(), 200);
