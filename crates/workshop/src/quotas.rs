@@ -148,41 +148,48 @@ fn next_month_start(day: NaiveDate) -> NaiveDate {
         .unwrap_or(first)
 }
 
-/// Every budget that applies to `caller` at `at`: the user's, then the key's.
+/// Every budget that applies to `caller` at `at`: the user's, then the key's. One query when
+/// none is set (the common case, on every model call); spending is read only for set budgets.
 pub fn budgets(
     conn: &mut AnyConnection,
     caller: &Caller,
     at: NaiveDateTime,
 ) -> Result<Vec<Budget>, WorkshopError> {
+    let user = caller.user_id.to_string();
+    let key = caller.key_id.map(|k| k.to_string());
+    let subjects: Vec<&str> = std::iter::once(user.as_str())
+        .chain(key.as_deref())
+        .collect();
+    let mut rows: Vec<(String, Option<i64>, Option<i64>)> = token_quotas::table
+        .filter(token_quotas::subject_id.eq_any(subjects))
+        .select((
+            token_quotas::subject_id,
+            token_quotas::daily_tokens,
+            token_quotas::monthly_tokens,
+        ))
+        .load(conn)?;
+    // The user's budgets first, then the key's.
+    rows.sort_by_key(|(subject, _, _)| *subject != user);
     let today = at.date();
-    let mut subjects = vec![("user", Subject::User(caller.user_id), None)];
-    if let Some(key) = caller.key_id {
-        let subject = Subject::Key {
-            owner: caller.user_id,
-            key,
-        };
-        subjects.push(("api_key", subject, Some(key.to_string())));
-    }
     let mut out = Vec::new();
-    for (scope, subject, key) in subjects {
-        let quota = quota_of(conn, subject)?;
+    for (subject, daily, monthly) in rows {
+        let (scope, key) = if subject == user {
+            ("user", None)
+        } else {
+            ("api_key", Some(subject.as_str()))
+        };
         let periods = [
-            (
-                "daily",
-                quota.daily_tokens,
-                today,
-                today.succ_opt().unwrap_or(today),
-            ),
+            ("daily", daily, today, today.succ_opt().unwrap_or(today)),
             (
                 "monthly",
-                quota.monthly_tokens,
+                monthly,
                 month_start(today),
                 next_month_start(today),
             ),
         ];
         for (period, limit, first_day, next_start) in periods {
             let Some(limit) = limit else { continue };
-            let used = tokens_spent(conn, caller.user_id, key.as_deref(), first_day)?;
+            let used = tokens_spent(conn, caller.user_id, key, first_day)?;
             out.push(Budget {
                 scope,
                 period,
