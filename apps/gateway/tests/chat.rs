@@ -217,6 +217,15 @@ async fn the_first_delta_arrives_before_the_rest_and_a_hang_up_keeps_the_partial
     drop(res);
 
     let reply = cut_off_reply(&app, &token, &conversation).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app.ollama().abandoned_streams() == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "hanging up never cancelled the request to Ollama"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.ollama().abandoned_streams(), 1);
     let content = reply["content"].as_str().unwrap();
     assert!(!content.is_empty());
     assert!(reply_text("count slowly", 40).starts_with(content));

@@ -28,6 +28,7 @@ struct Job {
     tokens: usize,
     delay: Duration,
     stream: bool,
+    shared: Shared,
 }
 
 fn job(body: &Value, shared: &Shared, action: &str) -> Result<Job, Refusal> {
@@ -45,6 +46,7 @@ fn job(body: &Value, shared: &Shared, action: &str) -> Result<Job, Refusal> {
         tokens: state.tokens_per_reply,
         delay: state.token_delay,
         stream: body.get("stream").and_then(Value::as_bool).unwrap_or(true),
+        shared: shared.clone(),
     })
 }
 
@@ -177,7 +179,7 @@ pub(crate) fn pull(body: &Value, shared: &Shared, disconnect_after: Option<usize
     ] {
         lines.push(json!({ "status": status }));
     }
-    Ok(ndjson(lines, delay, disconnect_after, Some(install)))
+    Ok(ndjson(lines, delay, disconnect_after, Some(install), None))
 }
 
 /// The call of `tool` the fake model makes: its first (required) parameter set to `source`.
@@ -247,7 +249,7 @@ async fn respond(
         })
         .collect();
     lines.push(final_chunk);
-    ndjson(lines, job.delay, disconnect_after, None)
+    ndjson(lines, job.delay, disconnect_after, None, Some(job.shared))
 }
 
 struct Emitter {
@@ -256,6 +258,18 @@ struct Emitter {
     sent: usize,
     disconnect_after: Option<usize>,
     on_complete: Option<OnComplete>,
+    /// Counts this answer in `abandoned_streams` if the client drops it before its end.
+    watch: Option<Shared>,
+}
+
+impl Drop for Emitter {
+    fn drop(&mut self) {
+        if let Some(shared) = &self.watch
+            && !self.lines.is_empty()
+        {
+            lock(shared).abandoned_streams += 1;
+        }
+    }
 }
 
 /// An NDJSON response whose lines are produced one by one, `delay` before each but the last,
@@ -266,6 +280,7 @@ fn ndjson(
     delay: Duration,
     disconnect_after: Option<usize>,
     on_complete: Option<OnComplete>,
+    watch: Option<Shared>,
 ) -> Response<FakeBody> {
     let emitter = Emitter {
         lines: lines.into(),
@@ -273,6 +288,7 @@ fn ndjson(
         sent: 0,
         disconnect_after,
         on_complete,
+        watch,
     };
     let frames = stream::unfold(emitter, |mut emitter| async move {
         let mut line = emitter.lines.pop_front()?;

@@ -130,6 +130,7 @@ pub(crate) struct State {
     pub(crate) token_delay: Duration,
     pub(crate) mode: Mode,
     pub(crate) requests: Vec<RecordedRequest>,
+    pub(crate) abandoned_streams: usize,
 }
 
 pub(crate) type Shared = Arc<Mutex<State>>;
@@ -171,6 +172,7 @@ impl FakeOllama {
             token_delay: Duration::ZERO,
             mode: Mode::Normal,
             requests: Vec::new(),
+            abandoned_streams: 0,
         }));
         let listener =
             server::Listener::bind(SocketAddr::from(([127, 0, 0, 1], 0)), &shared).await?;
@@ -241,6 +243,11 @@ impl FakeOllama {
     /// The current mode.
     pub fn mode(&self) -> Mode {
         lock(&self.shared).mode.clone()
+    }
+
+    /// How many streamed answers the client dropped before their end (a cancelled request).
+    pub fn abandoned_streams(&self) -> usize {
+        lock(&self.shared).abandoned_streams
     }
 
     /// Every request received so far, oldest first.
