@@ -16,6 +16,7 @@ on_both_backends!(
     a_used_up_user_budget_refuses_every_model_api_before_ollama,
     a_key_budget_limits_only_that_key,
     bad_report_and_quota_input_is_422,
+    hanging_up_a_stream_is_still_charged,
 );
 
 const MODEL: &str = "llama3.2:latest";
@@ -282,4 +283,42 @@ async fn bad_report_and_quota_input_is_422(backend: Backend) {
         .await;
     assert_eq!(res.status(), 422);
     assert_eq!(json_of(res).await["errors"][0]["field"], "daily_tokens");
+}
+
+/// Polls the caller's usage until `done` holds for it, or fails after a deadline.
+async fn usage_when(app: &TestApp, token: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let usage = json_of(app.get_as(token, "/api/v1/usage").await).await;
+        if done(&usage) {
+            return usage;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never charged: {usage}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+async fn hanging_up_a_stream_is_still_charged(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, token) = app.user_token("quitter@example.org", &["user"]).await;
+    app.ollama().set_tokens_per_reply(40);
+    app.ollama()
+        .set_token_delay(std::time::Duration::from_millis(100));
+    for path in ["/v1/chat/completions", "/ollama/api/chat"] {
+        let mut body = hello();
+        body["stream"] = json!(true);
+        let mut res = app.send_as(&token, Method::POST, path, Some(body)).await;
+        assert_eq!(res.status(), 200);
+        res.chunk().await.unwrap().expect("a first piece");
+        drop(res);
+    }
+    let usage = usage_when(&app, &token, |u| u["totals"]["requests"] == 2).await;
+    let charged = usage["totals"]["completion_tokens"].as_i64().unwrap();
+    assert!(
+        (2..40).contains(&charged),
+        "each cut-off stream is charged what it relayed: {usage}"
+    );
 }

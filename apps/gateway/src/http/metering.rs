@@ -65,26 +65,75 @@ pub fn spend_of(stats: &owp_ollama_client::GenerationStats) -> Spend {
     }
 }
 
-/// Passes a chat stream through, recording its spend when the final piece goes by (before the
-/// piece is handed on, so a client that saw the end sees it in its usage).
-pub fn metered(
-    upstream: owp_ollama_client::ChatStream,
+/// What a relayed stream has cost: charged once, with Ollama's counts when the final piece
+/// passes, or — if the stream is dropped or breaks first — one completion token per relayed
+/// piece, so hanging up early does not dodge a budget.
+pub struct Meter {
     state: AppState,
     caller: Caller,
     model: String,
+    pieces: i64,
+    charged: bool,
+}
+
+impl Meter {
+    /// A meter for `caller`'s call of `model`.
+    pub fn new(state: AppState, caller: Caller, model: String) -> Self {
+        Self {
+            state,
+            caller,
+            model,
+            pieces: 0,
+            charged: false,
+        }
+    }
+
+    /// One more piece relayed.
+    pub fn piece(&mut self) {
+        self.pieces += 1;
+    }
+
+    /// Charges Ollama's final counts.
+    pub async fn settle(&mut self, spend: Spend) {
+        self.charged = true;
+        record_spend(&self.state, self.caller, self.model.clone(), spend).await;
+    }
+}
+
+impl Drop for Meter {
+    fn drop(&mut self) {
+        if self.charged {
+            return;
+        }
+        let spend = Spend {
+            prompt_tokens: 0,
+            completion_tokens: self.pieces,
+        };
+        let (state, caller, model) = (self.state.clone(), self.caller, self.model.clone());
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move { record_spend(&state, caller, model, spend).await });
+            }
+            Err(_) => tracing::error!("a cut-off stream could not be charged: no runtime"),
+        }
+    }
+}
+
+/// Passes a chat stream through, charging its spend when the final piece goes by (before the
+/// piece is handed on, so a client that saw the end sees it in its usage).
+pub fn metered(
+    upstream: owp_ollama_client::ChatStream,
+    meter: Meter,
 ) -> owp_ollama_client::ChatStream {
     use futures_util::StreamExt;
-    upstream
-        .then(move |item| {
-            let (state, model) = (state.clone(), model.clone());
-            async move {
-                if let Ok(piece) = &item
-                    && piece.done
-                {
-                    record_spend(&state, caller, model, spend_of(&piece.stats)).await;
-                }
-                item
-            }
-        })
-        .boxed()
+    futures_util::stream::unfold((upstream, meter), |(mut upstream, mut meter)| async move {
+        let item = upstream.next().await?;
+        match &item {
+            Ok(piece) if piece.done => meter.settle(spend_of(&piece.stats)).await,
+            Ok(_) => meter.piece(),
+            Err(_) => {}
+        }
+        Some((item, (upstream, meter)))
+    })
+    .boxed()
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::http::auth::Auth;
-use crate::http::metering::{ensure_budget, record_spend, spend_of};
+use crate::http::metering::{Meter, ensure_budget, record_spend, spend_of};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 
@@ -100,29 +100,30 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(info))
 }
 
-/// Reads a relayed NDJSON (or single JSON) body line by line as it goes by and records the
-/// final object's counts, without holding back any byte.
-fn metered_body(body: ByteStream, state: AppState, caller: Caller, model: String) -> ByteStream {
-    let mut line = Vec::new();
-    body.then(move |item| {
-        let mut finals = Vec::new();
+/// Reads a relayed NDJSON (or single JSON) body line by line as it goes by and charges the
+/// final object's counts (or, cut off, the lines relayed), without holding back any byte.
+fn metered_body(body: ByteStream, meter: Meter) -> ByteStream {
+    let start = (body, meter, Vec::new());
+    futures_util::stream::unfold(start, |(mut body, mut meter, mut line)| async move {
+        let item = body.next().await?;
         if let Ok(bytes) = &item {
             for &byte in bytes.iter() {
-                if byte == b'\n' {
-                    finals.extend(final_stats(&line));
-                    line.clear();
-                } else {
+                if byte != b'\n' {
                     line.push(byte);
+                    continue;
                 }
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    line.clear();
+                    continue;
+                }
+                match final_stats(&line) {
+                    Some(stats) => meter.settle(spend_of(&stats)).await,
+                    None => meter.piece(),
+                }
+                line.clear();
             }
         }
-        let (state, model) = (state.clone(), model.clone());
-        async move {
-            for stats in finals {
-                record_spend(&state, caller, model.clone(), spend_of(&stats)).await;
-            }
-            item
-        }
+        Some((item, (body, meter, line)))
     })
     .boxed()
 }
@@ -162,12 +163,8 @@ async fn relay(
     } else {
         upstream.body.chain(tail).boxed()
     };
-    let metered = metered_body(
-        source,
-        state.get_ref().clone(),
-        caller,
-        envelope.model().to_owned(),
-    );
+    let meter = Meter::new(state.get_ref().clone(), caller, envelope.model().to_owned());
+    let metered = metered_body(source, meter);
     let content_type = upstream
         .content_type
         .unwrap_or_else(|| "application/json".to_owned());

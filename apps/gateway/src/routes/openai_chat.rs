@@ -17,7 +17,7 @@ use owp_workshop::Caller;
 
 use super::chat::check_grants;
 use crate::http::auth::Auth;
-use crate::http::metering::{ensure_budget, metered, record_spend, spend_of};
+use crate::http::metering::{Meter, ensure_budget, metered, record_spend, spend_of};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 
@@ -178,7 +178,10 @@ pub async fn completions(
         .is_some_and(|o| o["include_usage"] == json!(true));
     let upstream = state.ollama_client.chat_stream(&request).await?;
     let model = body.model;
-    let upstream = metered(upstream, state.get_ref().clone(), caller, model.clone());
+    let upstream = metered(
+        upstream,
+        Meter::new(state.get_ref().clone(), caller, model.clone()),
+    );
     let mut first = true;
     let mut saw_tool_calls = false;
     let chunk = move |choices: Value, usage: Option<Value>| {
