@@ -236,6 +236,8 @@ export function walker(page, { baseUrl, screenshots, admin }) {
     await step("the approved registrant signs in with the keyboard only", async () => {
       await signOut();
       await page.goto(`${baseUrl}/signin`);
+      // Keys pressed before the form is rendered would land nowhere: wait for it, touch nothing.
+      await page.getByRole("heading", { level: 1, name: "Sign in" }).waitFor();
       await page.keyboard.press("Tab");
       await page.keyboard.type(REGISTRANT.email);
       await page.keyboard.press("Tab");
