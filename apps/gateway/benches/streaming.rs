@@ -147,13 +147,23 @@ async fn sequential(
     (firsts, totals)
 }
 
-async fn concurrent(client: &reqwest::Client, server: &Server, streams: usize) {
-    let url = format!("{}/v1/chat/completions", server.url);
+/// Opens `streams` streams at once against `url` and reports their first-token times, and the
+/// gateway's memory when `server` is given.
+async fn concurrent(
+    client: &reqwest::Client,
+    label: &str,
+    url: &str,
+    server: Option<&Server>,
+    streams: usize,
+) {
+    let key = server.map(|s| s.key.clone());
     let started = Instant::now();
     let tasks: Vec<_> = (0..streams)
         .map(|_| {
-            let (client, url, key) = (client.clone(), url.clone(), server.key.clone());
-            tokio::spawn(async move { one_stream(&client, &url, Some(&key), &chat_body()).await })
+            let (client, url, key) = (client.clone(), url.to_owned(), key.clone());
+            tokio::spawn(
+                async move { one_stream(&client, &url, key.as_deref(), &chat_body()).await },
+            )
         })
         .collect();
     let mut firsts = Vec::new();
@@ -165,10 +175,12 @@ async fn concurrent(client: &reqwest::Client, server: &Server, streams: usize) {
         }
     }
     firsts.sort();
-    let (rss, peak) = memory(server.child.id());
+    let memory = server.map_or_else(String::new, |server| {
+        let (rss, peak) = memory(server.child.id());
+        format!("; owp RSS now {rss:.1} MiB, peak {peak:.1} MiB")
+    });
     println!(
-        "  {streams} concurrent streams of {STREAM_TOKENS} tokens at {} ms: {} completed, {failed} failed in {:.1} s; first token p50 {:.1} ms p99 {:.1} ms; owp RSS now {rss:.1} MiB, peak {peak:.1} MiB",
-        TOKEN_DELAY.as_millis(),
+        "  {streams:>4} concurrent, {label:<22} {} completed, {failed} failed in {:.1} s; first token p50 {:.1} ms p99 {:.1} ms{memory}",
         firsts.len(),
         started.elapsed().as_secs_f64(),
         pct(&firsts, 0.5),
@@ -208,10 +220,17 @@ fn main() {
         }
         ollama.set_tokens_per_reply(STREAM_TOKENS);
         ollama.set_token_delay(TOKEN_DELAY);
-        let single = one_stream(&client, &format!("{}/v1/chat/completions", server.url), Some(&server.key), &chat_body()).await;
-        println!("  one stream alone: first token {:.1} ms", single.0.as_secs_f64() * 1000.0);
+        let gateway = format!("{}/v1/chat/completions", server.url);
+        let direct = format!("{}/api/chat", ollama.url());
+        let single = one_stream(&client, &gateway, Some(&server.key), &chat_body()).await;
+        println!(
+            "streams of {STREAM_TOKENS} tokens at {} ms each; one alone through the gateway: first token {:.1} ms",
+            TOKEN_DELAY.as_millis(),
+            single.0.as_secs_f64() * 1000.0
+        );
         for streams in CONCURRENT {
-            concurrent(&client, &server, streams).await;
+            concurrent(&client, "direct to Ollama:", &direct, None, streams).await;
+            concurrent(&client, "/v1/chat/completions:", &gateway, Some(&server), streams).await;
         }
     });
 }
