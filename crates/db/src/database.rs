@@ -4,6 +4,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
+use tokio::time::timeout;
+
 use crate::connection::{AnyConnection, Backend, DatabaseUrl};
 use crate::error::StoreError;
 use crate::migrations;
@@ -19,6 +22,11 @@ pub struct Database {
     backend: Backend,
     schema_ready: Arc<AtomicBool>,
     migrating: Arc<Mutex<()>>,
+    /// One permit per pooled connection: callers beyond the pool wait here, asynchronously,
+    /// instead of each parking a blocking thread on the pool (hundreds of threads, their memory
+    /// and their start-up time, under a burst of requests).
+    permits: Arc<Semaphore>,
+    acquire_timeout: Duration,
 }
 
 /// What `/readyz` reports about the database.
@@ -45,11 +53,15 @@ impl Readiness {
 impl Database {
     /// Creates the pool without connecting: start-up never fails because the database is down.
     pub fn new(url: &DatabaseUrl, options: PoolOptions) -> Self {
+        let pool = pool::build(url, options);
+        let permits = usize::try_from(pool.max_size()).unwrap_or(1);
         Self {
-            pool: pool::build(url, options),
+            pool,
             backend: url.backend(),
             schema_ready: Arc::new(AtomicBool::new(false)),
             migrating: Arc::new(Mutex::new(())),
+            permits: Arc::new(Semaphore::new(permits)),
+            acquire_timeout: options.acquire_timeout,
         }
     }
 
@@ -81,8 +93,15 @@ impl Database {
                 StoreError::Unavailable("database schema is not migrated yet".into()).into(),
             );
         }
+        let permit = timeout(self.acquire_timeout, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                StoreError::Unavailable("no database connection came free in time".into())
+            })?
+            .map_err(|_| StoreError::Unavailable("the database is shutting down".into()))?;
         let pool = self.pool.clone();
         spawn_blocking(move || {
+            let _permit = permit;
             let mut conn = pool.get().map_err(StoreError::from)?;
             work(&mut conn)
         })
