@@ -11,7 +11,7 @@ use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
 use owp_ollama_client::ollama_rs::models::ModelOptions;
 use owp_rbac::Principal;
 use owp_workshop::Caller;
-use owp_workshop::conversations::{self, NewMessage, ReplyOutcome};
+use owp_workshop::conversations::{self, Message, NewMessage, ReplyOutcome};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -121,6 +121,32 @@ fn to_chat_message(role: &str, content: &str) -> Result<ChatMessage, ApiError> {
         .map_err(|e| ApiError::invalid_field("messages", e.to_string()))
 }
 
+/// The request Ollama gets: the stored history, then the turn's new messages.
+fn ollama_request(
+    model: &str,
+    history: &[Message],
+    new: &[NewMessage],
+    options: Option<ModelOptions>,
+    tools: Vec<ToolInfo>,
+) -> Result<ChatMessageRequest, ApiError> {
+    let said = history
+        .iter()
+        .map(|m| (m.role.as_str(), m.content.as_str()));
+    let adding = new.iter().map(|m| (m.role.as_str(), m.content.as_str()));
+    let messages = said
+        .chain(adding)
+        .map(|(role, content)| to_chat_message(role, content))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut request = ChatMessageRequest::new(model.to_owned(), messages);
+    if let Some(options) = options {
+        request = request.options(options);
+    }
+    if !tools.is_empty() {
+        request = request.tools(tools);
+    }
+    Ok(request)
+}
+
 /// Chat with a model in a stored conversation.
 #[utoipa::path(
     tag = "chat",
@@ -174,20 +200,7 @@ pub async fn chat(
         }
         None => Vec::new(),
     };
-    let mut messages = history
-        .iter()
-        .map(|m| to_chat_message(&m.role, &m.content))
-        .collect::<Result<Vec<_>, _>>()?;
-    for m in &new {
-        messages.push(to_chat_message(&m.role, &m.content)?);
-    }
-    let mut request = ChatMessageRequest::new(body.model.clone(), messages);
-    if let Some(options) = options {
-        request = request.options(options);
-    }
-    if !tools.is_empty() {
-        request = request.tools(tools);
-    }
+    let request = ollama_request(&body.model, &history, &new, options, tools)?;
 
     let model = body.model;
     let begin = {
