@@ -20,6 +20,7 @@ on_both_backends!(
     one_granted_model_is_all_a_user_sees_and_uses_everywhere,
     failures_answer_in_ollamas_error_shape,
     relayed_chat_is_not_buffered,
+    a_broken_relay_ends_with_an_error_line,
 );
 
 const MODEL: &str = "llama3.2:latest";
@@ -299,5 +300,26 @@ async fn relayed_chat_is_not_buffered(backend: Backend) {
     assert!(
         !text.contains("\"done\":true"),
         "the rest is still held back by the fake"
+    );
+}
+
+async fn a_broken_relay_ends_with_an_error_line(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let key = app.admin_api_key();
+    app.ollama()
+        .set_mode(Mode::DisconnectAfter { chunks: 2 })
+        .await
+        .unwrap();
+    let ask = json!({"model": MODEL, "messages": [{"role": "user", "content": "go on"}]});
+    let res = app
+        .send_as(&key, Method::POST, "/ollama/api/chat", Some(ask))
+        .await;
+    assert_eq!(res.status(), 200);
+    let got = lines(&res.text().await.unwrap());
+    assert_eq!(got.len(), 3, "two pieces, then the error: {got:?}");
+    assert!(got[..2].iter().all(|l| l["done"] == false));
+    assert!(
+        got[2]["error"].as_str().unwrap().contains("Ollama"),
+        "{got:?}"
     );
 }

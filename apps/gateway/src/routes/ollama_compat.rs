@@ -128,6 +128,23 @@ fn metered_body(body: ByteStream, meter: Meter) -> ByteStream {
     .boxed()
 }
 
+/// Ends a relayed body that breaks off with an `{"error": …}` line, as Ollama itself reports a
+/// failure inside a stream, instead of cutting the connection silently.
+fn ending_in_an_error_line(
+    body: ByteStream,
+) -> impl futures_util::Stream<Item = Result<Bytes, actix_web::Error>> {
+    futures_util::stream::unfold(Some(body), |body| async move {
+        let mut body = body?;
+        match body.next().await? {
+            Ok(bytes) => Some((Ok(bytes), Some(body))),
+            Err(err) => {
+                let line = json!({ "error": ApiError::from(err).to_string() });
+                Some((Ok(Bytes::from(format!("\n{line}\n"))), None))
+            }
+        }
+    })
+}
+
 /// The counts of a line that is Ollama's final object.
 fn final_stats(line: &[u8]) -> Option<GenerationStats> {
     #[derive(Deserialize)]
@@ -171,9 +188,7 @@ async fn relay(
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("x-accel-buffering", "no"))
-        .streaming(
-            metered.map(|item| item.map_err(|e| actix_web::error::ErrorBadGateway(e.to_string()))),
-        ))
+        .streaming(ending_in_an_error_line(metered)))
 }
 
 /// Ollama's chat, relayed as it streams.
