@@ -245,6 +245,14 @@ async fn failures_before_the_stream_store_nothing(backend: Backend) {
     assert_eq!(status, 422);
     let (status, _) = chat(&app, &token, json!({"model": MODEL, "messages": []})).await;
     assert_eq!(status, 422);
+    let mut bad_options = turn("hi", None);
+    bad_options["options"] = json!({"temperature": "hot"});
+    let (status, _) = chat(&app, &token, bad_options).await;
+    assert_eq!(status, 422);
+    let mut bad_tools = turn("hi", None);
+    bad_tools["tools"] = json!([{"type": "function"}]);
+    let (status, _) = chat(&app, &token, bad_tools).await;
+    assert_eq!(status, 422);
     let (status, _) = chat(&app, &token, turn("hi", Some("not-an-id"))).await;
     assert_eq!(status, 404);
     app.ollama().set_mode(Mode::Down).await.unwrap();
