@@ -5,6 +5,9 @@
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use std::num::NonZero;
+use std::sync::{Condvar, Mutex, PoisonError};
+
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::error::CredentialError;
@@ -29,12 +32,46 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, PARAMS)
 }
 
+/// Hashes running now. Each one holds 19 MiB and a core for tens of milliseconds, so a burst of
+/// sign-ins must queue here rather than run all at once: unbounded, 100 concurrent sign-ins would
+/// take 1.9 GiB and every core from the requests around them.
+static RUNNING: Mutex<usize> = Mutex::new(0);
+/// Signalled when a hash finishes.
+static FINISHED: Condvar = Condvar::new();
+
+/// How many hashes may run at once: one per core.
+fn hash_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, NonZero::get)
+}
+
+/// Runs `work` once fewer than [`hash_slots`] hashes are running, waiting (on the caller's
+/// blocking thread) otherwise.
+fn in_hash_slot<T>(work: impl FnOnce() -> T) -> T {
+    struct Slot;
+    impl Drop for Slot {
+        fn drop(&mut self) {
+            *RUNNING.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+            FINISHED.notify_one();
+        }
+    }
+    let slots = hash_slots();
+    let mut running = RUNNING.lock().unwrap_or_else(PoisonError::into_inner);
+    while *running >= slots {
+        running = FINISHED
+            .wait(running)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+    *running += 1;
+    drop(running);
+    let _slot = Slot;
+    work()
+}
+
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh random
 /// salt. Applies no password rules, so that bootstrap can set the configured password as it is;
 /// call [`validate_new_password`] first for passwords people choose.
 pub fn hash_password(plain: &str) -> Result<String, CredentialError> {
-    hasher()
-        .hash_password(plain.as_bytes())
+    in_hash_slot(|| hasher().hash_password(plain.as_bytes()))
         .map(|hash| hash.to_string())
         .map_err(|e| CredentialError::Hashing(e.to_string()))
 }
@@ -48,8 +85,9 @@ pub fn hash_api_key(token: &str) -> Result<String, CredentialError> {
 /// Whether `plain` matches the stored PHC string; a malformed hash matches nothing. The
 /// comparison runs in constant time.
 pub fn verify_password(phc: &str, plain: &str) -> bool {
-    PasswordHash::new(phc)
-        .is_ok_and(|parsed| hasher().verify_password(plain.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        in_hash_slot(|| hasher().verify_password(plain.as_bytes(), &parsed)).is_ok()
+    })
 }
 
 /// Spends the time of one verification against a fixed hash and forgets the answer, so that an
@@ -82,7 +120,33 @@ pub(crate) fn is_argon2id_hash(phc: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
+
+    #[test]
+    fn no_more_hashes_run_at_once_than_there_are_slots() {
+        static NOW: AtomicUsize = AtomicUsize::new(0);
+        static MOST: AtomicUsize = AtomicUsize::new(0);
+        let threads: Vec<_> = (0..4 * hash_slots())
+            .map(|_| {
+                std::thread::spawn(|| {
+                    in_hash_slot(|| {
+                        let running = NOW.fetch_add(1, Ordering::SeqCst) + 1;
+                        MOST.fetch_max(running, Ordering::SeqCst);
+                        let hashed = hasher().hash_password(b"burst");
+                        NOW.fetch_sub(1, Ordering::SeqCst);
+                        hashed.is_ok()
+                    })
+                })
+            })
+            .collect();
+        for thread in threads {
+            assert!(thread.join().unwrap());
+        }
+        let most = MOST.load(Ordering::SeqCst);
+        assert!((1..=hash_slots()).contains(&most), "{most} ran at once");
+    }
 
     #[test]
     fn hashes_with_the_prescribed_parameters_and_a_fresh_salt() {
