@@ -9,7 +9,6 @@ use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
 use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
 use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
 use owp_ollama_client::ollama_rs::models::ModelOptions;
-use owp_rbac::Principal;
 use owp_workshop::Caller;
 use owp_workshop::conversations::{self, Message, NewMessage, ReplyOutcome};
 use serde::{Deserialize, Serialize};
@@ -18,6 +17,7 @@ use utoipa::ToSchema;
 
 use super::chat_stream::{ReplyLog, relay, tool_calls_of, usage_of};
 use super::conversations::MessageView;
+use super::grants::check_grants;
 use crate::http::auth::Auth;
 use crate::http::metering::{ensure_budget, spend_of};
 use crate::http::problem::{ApiError, Problem};
@@ -67,32 +67,6 @@ pub struct ChatAnswer {
     /// Tokens Ollama counted.
     #[schema(value_type = Object)]
     usage: Value,
-}
-
-/// Refuses models and tools the caller is not granted, before anything reaches Ollama.
-pub(crate) fn check_grants(
-    principal: &Principal,
-    model: &str,
-    tools: &[ToolInfo],
-) -> Result<(), ApiError> {
-    if model.trim().is_empty() {
-        return Err(ApiError::invalid_field("model", "is required"));
-    }
-    if !principal.can_use_model(model) {
-        return Err(ApiError::Forbidden(format!(
-            "you may not use model {model:?}"
-        )));
-    }
-    if let Some(tool) = tools
-        .iter()
-        .find(|t| !principal.can_use_tool(&t.function.name))
-    {
-        return Err(ApiError::Forbidden(format!(
-            "you may not use tool {:?}",
-            tool.function.name
-        )));
-    }
-    Ok(())
 }
 
 /// Tools and options parsed from JSON, with the field named when one does not parse.
@@ -169,7 +143,11 @@ pub async fn chat(
     let started = Instant::now();
     let body = body.into_inner();
     let tools = parse_tools(body.tools.as_deref())?;
-    check_grants(&auth.0, &body.model, &tools)?;
+    check_grants(
+        &auth.0,
+        &body.model,
+        tools.iter().map(|t| t.function.name.as_str()),
+    )?;
     let new: Vec<NewMessage> = body
         .messages
         .into_iter()

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod chat;
 mod chat_stream;
 pub mod conversations;
+mod grants;
 pub mod health;
 pub mod instance;
 pub mod invitations;

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use owp_workshop::Caller;
 use owp_workshop::usage::Spend;
 
+use super::grants::check_grants;
 use crate::http::auth::Auth;
 use crate::http::metering::{ensure_budget, record_spend};
 use crate::http::problem::{ApiError, Problem};
@@ -115,11 +116,7 @@ pub async fn get_model(
     name: web::Path<String>,
 ) -> Result<web::Json<ModelDetail>, ApiError> {
     let name = name.into_inner();
-    if !auth.0.can_use_model(&name) {
-        return Err(ApiError::Forbidden(format!(
-            "you may not use model {name:?}"
-        )));
-    }
+    check_grants(&auth.0, &name, [])?;
     let info = state.ollama_client.show(&name).await?;
     let listed = state
         .ollama_client
@@ -191,27 +188,13 @@ pub struct EmbeddingsResponse {
 pub(crate) async fn embed(
     state: &AppState,
     principal: &Principal,
-    model: &str,
-    texts: Vec<String>,
+    request: GenerateEmbeddingsRequest,
 ) -> Result<Vec<Vec<f32>>, ApiError> {
-    if model.trim().is_empty() {
-        return Err(ApiError::invalid_field("model", "is required"));
-    }
-    if !principal.can_use_model(model) {
-        return Err(ApiError::Forbidden(format!(
-            "you may not use model {model:?}"
-        )));
-    }
+    check_grants(principal, &request.model_name, [])?;
     ensure_budget(state, principal).await?;
-    let request = GenerateEmbeddingsRequest::new(model.to_owned(), texts.into());
     let vectors = state.ollama_client.embed(&request).await?.embeddings;
-    record_spend(
-        state,
-        Caller::from(principal),
-        model.to_owned(),
-        Spend::default(),
-    )
-    .await;
+    let caller = Caller::from(principal);
+    record_spend(state, caller, request.model_name, Spend::default()).await;
     Ok(vectors)
 }
 
@@ -235,7 +218,8 @@ pub async fn embeddings(
 ) -> Result<web::Json<EmbeddingsResponse>, ApiError> {
     let body = body.into_inner();
     let texts = body.input.into_texts()?;
-    let embeddings = embed(&state, &auth.0, &body.model, texts).await?;
+    let request = GenerateEmbeddingsRequest::new(body.model.clone(), texts.into());
+    let embeddings = embed(&state, &auth.0, request).await?;
     Ok(web::Json(EmbeddingsResponse {
         dims: embeddings.first().map_or(0, Vec::len),
         model: body.model,

@@ -15,8 +15,10 @@ use owp_workshop::Caller;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::grants::check_grants;
+use super::models::embed;
 use crate::http::auth::Auth;
-use crate::http::metering::{Meter, ensure_budget, record_spend, spend_of};
+use crate::http::metering::{Meter, ensure_budget, spend_of};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 
@@ -53,21 +55,11 @@ impl Envelope {
 
 /// Refuses a model or tool the caller is not granted.
 fn check(principal: &Principal, envelope: &Envelope) -> Result<(), ApiError> {
-    let model = envelope.model();
-    if !principal.can_use_model(model) {
-        return Err(ApiError::Forbidden(format!(
-            "you may not use model {model:?}"
-        )));
-    }
-    for tool in &envelope.tools {
-        let name = tool["function"]["name"].as_str().unwrap_or_default();
-        if !principal.can_use_tool(name) {
-            return Err(ApiError::Forbidden(format!(
-                "you may not use tool {name:?}"
-            )));
-        }
-    }
-    Ok(())
+    let tools = envelope
+        .tools
+        .iter()
+        .map(|tool| tool["function"]["name"].as_str().unwrap_or_default());
+    check_grants(principal, envelope.model(), tools)
 }
 
 /// Ollama's version.
@@ -211,28 +203,6 @@ pub async fn generate(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     relay(state, auth, RelayEndpoint::Generate, body).await
-}
-
-/// Embeds through the gateway's own embed call, with grants and budgets checked.
-async fn embed(
-    state: &AppState,
-    principal: &Principal,
-    request: GenerateEmbeddingsRequest,
-) -> Result<Vec<Vec<f32>>, ApiError> {
-    let envelope = Envelope {
-        model: request.model_name.clone(),
-        name: String::new(),
-        tools: Vec::new(),
-    };
-    if envelope.model().trim().is_empty() {
-        return Err(ApiError::invalid_field("model", "is required"));
-    }
-    check(principal, &envelope)?;
-    ensure_budget(state, principal).await?;
-    let vectors = state.ollama_client.embed(&request).await?.embeddings;
-    let caller = Caller::from(principal);
-    record_spend(state, caller, request.model_name, Default::default()).await;
-    Ok(vectors)
 }
 
 /// Ollama's batch embeddings (`input`: a text or a list).

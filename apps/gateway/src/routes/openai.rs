@@ -1,6 +1,7 @@
 //! OpenAI-compatible endpoints under `/v1`, for CI pipelines and existing SDKs.
 
 use actix_web::{get, post, web};
+use owp_ollama_client::ollama_rs::generation::embeddings::request::GenerateEmbeddingsRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -120,7 +121,8 @@ pub async fn embeddings(
     }
     let texts = body.input.into_texts()?;
     let tokens = texts.iter().map(|t| t.split_whitespace().count()).sum();
-    let vectors = embed(&state, &auth.0, &body.model, texts).await?;
+    let request = GenerateEmbeddingsRequest::new(body.model.clone(), texts.into());
+    let vectors = embed(&state, &auth.0, request).await?;
     Ok(web::Json(OpenAiEmbeddings {
         object: "list",
         data: vectors

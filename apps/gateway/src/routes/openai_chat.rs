@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use owp_workshop::Caller;
 
-use super::chat::check_grants;
+use super::grants::check_grants;
 use crate::http::auth::Auth;
 use crate::http::metering::{Meter, ensure_budget, metered, record_spend, spend_of};
 use crate::http::problem::ApiError;
@@ -153,7 +153,11 @@ pub async fn completions(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let request = to_ollama(&body)?;
-    check_grants(&auth.0, &body.model, &request.tools)?;
+    check_grants(
+        &auth.0,
+        &body.model,
+        request.tools.iter().map(|t| t.function.name.as_str()),
+    )?;
     ensure_budget(&state, &auth.0).await?;
     let caller = Caller::from(&auth.0);
     let id = format!("chatcmpl-{}", uuid::Uuid::now_v7().simple());

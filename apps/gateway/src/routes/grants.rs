@@ -1,0 +1,29 @@
+//! The caller's model and tool grants, checked the same way by every model API before anything
+//! reaches Ollama.
+
+use owp_rbac::Principal;
+
+use crate::http::problem::ApiError;
+
+/// `Ok` when `model` is named and granted and every one of `tools` is granted; else 422 for a
+/// missing model, 403 naming what is not granted.
+pub(crate) fn check_grants<'a>(
+    principal: &Principal,
+    model: &str,
+    tools: impl IntoIterator<Item = &'a str>,
+) -> Result<(), ApiError> {
+    if model.trim().is_empty() {
+        return Err(ApiError::invalid_field("model", "is required"));
+    }
+    if !principal.can_use_model(model) {
+        return Err(ApiError::Forbidden(format!(
+            "you may not use model {model:?}"
+        )));
+    }
+    if let Some(tool) = tools.into_iter().find(|t| !principal.can_use_tool(t)) {
+        return Err(ApiError::Forbidden(format!(
+            "you may not use tool {tool:?}"
+        )));
+    }
+    Ok(())
+}
