@@ -13,6 +13,7 @@ on_both_backends!(
     requests_over_the_rate_get_429_with_headers,
     repeated_sign_in_failures_are_throttled,
     replicas_share_limits_through_redis,
+    a_redis_that_is_down_leaves_each_replica_counting_on_its_own,
 );
 
 /// The Redis the project's machines run; the test fails (never skips) without it.
@@ -188,4 +189,20 @@ async fn repeated_sign_in_failures_are_throttled(backend: Backend) {
         429,
         "per address"
     );
+}
+
+async fn a_redis_that_is_down_leaves_each_replica_counting_on_its_own(backend: Backend) {
+    // Nothing listens on port 1: Redis is "down" from the start.
+    let app = TestApp::builder(backend)
+        .env("RATE_LIMIT_PER_MINUTE", "2")
+        .env("REDIS_URL", "redis://127.0.0.1:1")
+        .spawn()
+        .await;
+    let key = app.admin_api_key();
+    let statuses = [
+        app.get_as(&key, "/api/v1/auth/me").await.status().as_u16(),
+        app.get_as(&key, "/api/v1/auth/me").await.status().as_u16(),
+        app.get_as(&key, "/api/v1/auth/me").await.status().as_u16(),
+    ];
+    assert_eq!(statuses, [200, 200, 429], "served and still limited");
 }

@@ -88,6 +88,33 @@ async fn every_model_api_is_counted_per_user_and_model(backend: Backend) {
     )
     .await;
     assert_eq!(later["totals"]["requests"], 0);
+
+    // A bucket from 60 days ago: outside the default window, inside an explicit one.
+    let old_day = (chrono::Utc::now() - chrono::TimeDelta::days(60)).format("%Y-%m-%d");
+    let org = json_of(app.get_as(&admin, "/api/v1/auth/me").await).await["organization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    owp_testkit::tamper(
+        app.database(),
+        format!(
+            "INSERT INTO usage_daily (id, organization_id, user_id, key_id, model, day, requests, \
+             prompt_tokens, completion_tokens) VALUES ('0190a000-0000-7000-8000-0000000000ee', \
+             '{org}', '{id}', '', '{MODEL}', '{old_day}', 7, 70, 700)"
+        ),
+    )
+    .await;
+    let recent = json_of(app.get_as(&admin, "/api/v1/admin/usage").await).await;
+    assert_eq!(
+        recent["totals"]["requests"], 4,
+        "the default window is the last 31 days"
+    );
+    let all = json_of(
+        app.get_as(&admin, "/api/v1/admin/usage?since=2000-01-01")
+            .await,
+    )
+    .await;
+    assert_eq!(all["totals"]["requests"], 11);
 }
 
 async fn a_used_up_user_budget_refuses_every_model_api_before_ollama(backend: Backend) {

@@ -21,7 +21,7 @@ use crate::state::AppState;
 /// Which days and model a report covers.
 #[derive(Deserialize, IntoParams)]
 pub struct UsageQuery {
-    /// First day included (`YYYY-MM-DD`, UTC).
+    /// First day included (`YYYY-MM-DD`, UTC); default: 31 days up to `until` (or today).
     since: Option<NaiveDate>,
     /// Last day included.
     until: Option<NaiveDate>,
@@ -101,16 +101,21 @@ pub struct UsageReport {
     budgets: Vec<BudgetView>,
 }
 
+/// Days a report covers when the query names no `since`, so an unfiltered report stays small.
+const DEFAULT_DAYS: i64 = 31;
+
 fn filter(query: &UsageQuery, user: Option<UserId>) -> Result<UsageFilter, ApiError> {
-    if let (Some(since), Some(until)) = (query.since, query.until)
-        && since > until
-    {
+    let since = query.since.unwrap_or_else(|| {
+        let today = query.until.unwrap_or_else(|| owp_db::time::now().date());
+        today - chrono::TimeDelta::days(DEFAULT_DAYS - 1)
+    });
+    if query.until.is_some_and(|until| since > until) {
         return Err(ApiError::invalid_field("since", "must not be after until"));
     }
     Ok(UsageFilter {
         user,
         model: query.model.clone(),
-        since: query.since,
+        since: Some(since),
         until: query.until,
     })
 }
