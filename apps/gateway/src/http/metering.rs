@@ -110,12 +110,20 @@ impl Drop for Meter {
             completion_tokens: self.pieces,
         };
         let (state, caller, model) = (self.state.clone(), self.caller, self.model.clone());
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(async move { record_spend(&state, caller, model, spend).await });
-            }
-            Err(_) => tracing::error!("a cut-off stream could not be charged: no runtime"),
+        finish_detached("charge a cut-off stream", async move {
+            record_spend(&state, caller, model, spend).await;
+        });
+    }
+}
+
+/// Runs the bookkeeping of a stream its client dropped: `Drop` cannot wait, so the work goes to
+/// the runtime and finishes without anyone waiting on it.
+pub fn finish_detached(what: &'static str, work: impl Future<Output = ()> + Send + 'static) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            runtime.spawn(work);
         }
+        Err(_) => tracing::error!("could not {what}: no runtime"),
     }
 }
 

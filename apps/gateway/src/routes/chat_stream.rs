@@ -15,7 +15,7 @@ use owp_workshop::conversations::{self, ReplyOutcome, Turn};
 use owp_workshop::usage::Spend;
 use serde_json::{Value, json};
 
-use crate::http::metering::spend_of;
+use crate::http::metering::{finish_detached, spend_of};
 use crate::http::problem::ApiError;
 
 /// One Server-Sent Event.
@@ -142,16 +142,11 @@ impl Drop for ReplyLog {
         }
         let work = self.work(self.cut_off("the client went away before the reply ended"));
         let db = self.db.clone();
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(async move {
-                    if let Err(err) = db.run(work).await {
-                        tracing::error!(error = %err, "a cut-off reply could not be stored");
-                    }
-                });
+        finish_detached("store a cut-off reply", async move {
+            if let Err(err) = db.run(work).await {
+                tracing::error!(error = %err, "a cut-off reply could not be stored");
             }
-            Err(_) => tracing::error!("a cut-off reply could not be stored: no runtime"),
-        }
+        });
     }
 }
 
