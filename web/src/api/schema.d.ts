@@ -1825,7 +1825,7 @@ export interface operations {
     organization: {
         parameters: {
             query?: {
-                /** @description First day included (`YYYY-MM-DD`, UTC). */
+                /** @description First day included (`YYYY-MM-DD`, UTC); default: 31 days up to `until` (or today). */
                 since?: string | null;
                 /** @description Last day included. */
                 until?: string | null;
@@ -3346,7 +3346,7 @@ export interface operations {
     own: {
         parameters: {
             query?: {
-                /** @description First day included (`YYYY-MM-DD`, UTC). */
+                /** @description First day included (`YYYY-MM-DD`, UTC); default: 31 days up to `until` (or today). */
                 since?: string | null;
                 /** @description Last day included. */
                 until?: string | null;
