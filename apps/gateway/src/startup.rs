@@ -118,6 +118,8 @@ impl Application {
                 redis.clone(),
             )),
             sign_in_throttle: Arc::new(SignInThrottle::new(redis)),
+            trusted_proxies: config.trusted_proxies.clone(),
+            model_registries: config.model_registries.clone(),
         });
         let cors_origins = config.cors_origins.clone();
         let prod = config.is_prod();

@@ -29,6 +29,10 @@ pub struct AppState {
     pub request_rate: std::sync::Arc<crate::http::shared_limits::RateWindow>,
     /// Failed sign-ins per account and per address.
     pub sign_in_throttle: std::sync::Arc<crate::http::limits::SignInThrottle>,
+    /// Proxies whose forwarding headers name the client address.
+    pub trusted_proxies: crate::http::client_address::TrustedProxies,
+    /// Registry hosts besides Ollama's own that model pulls may name (`MODEL_REGISTRIES`).
+    pub model_registries: Vec<String>,
     /// Migrations and bootstrap, for `/readyz` to finish when start-up could not.
     pub preparation: Preparation,
 }

@@ -85,6 +85,10 @@ pub struct Config {
     pub signup_mode: SignupMode,
     /// `CORS_ORIGINS`.
     pub cors_origins: Vec<String>,
+    /// `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` / `Forwarded` headers are believed.
+    pub trusted_proxies: crate::http::client_address::TrustedProxies,
+    /// `MODEL_REGISTRIES`: registry hosts besides Ollama's own that admins may pull from.
+    pub model_registries: Vec<String>,
     /// `REDIS_URL`.
     pub redis_url: Option<Secret>,
     /// `REDIS_KEY_PREFIX`: the namespace of this installation's keys in a shared Redis.

@@ -116,6 +116,20 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
         } else {
             LogFormat::Pretty
         });
+    let trusted_proxies = problems
+        .check(
+            crate::http::client_address::TrustedProxies::parse(
+                &env("TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| format!("TRUSTED_PROXIES: {e}")),
+        )
+        .unwrap_or_default();
+    let model_registries = env("MODEL_REGISTRIES")
+        .unwrap_or_default()
+        .split(',')
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect();
     let admin_bootstrap_password = env("ADMIN_BOOTSTRAP_PASSWORD").map(Secret::new);
     if prod
         && admin_bootstrap_password
@@ -145,6 +159,8 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
             ),
             signup_mode,
             cors_origins,
+            trusted_proxies,
+            model_registries,
             redis_url: env("REDIS_URL").map(Secret::new),
             redis_key_prefix: env("REDIS_KEY_PREFIX")
                 .filter(|p| !p.trim().is_empty())

@@ -12,6 +12,7 @@ use owp_audit::AuditContext;
 use owp_identity::principal::{AuthFailure, principal_for_api_key, principal_for_token};
 use owp_rbac::Principal;
 
+use super::client_address::client_ip;
 use super::problem::ApiError;
 use super::request_context::RequestId;
 use crate::state::AppState;
@@ -107,13 +108,15 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
-/// Where a request came from, for audit events of anonymous or authenticated callers. The
-/// address is the TCP peer: forwarded headers are not trusted, since any client can send them.
+/// Where a request came from, for audit events of anonymous or authenticated callers and for
+/// throttling by address. The address is the TCP peer, or what `X-Forwarded-For` /
+/// `Forwarded` say when the peer is one of `TRUSTED_PROXIES`.
 pub fn audit_context(req: &HttpRequest) -> AuditContext {
+    let state = req.app_data::<web::Data<AppState>>();
     AuditContext {
         actor_user_id: None,
         organization_id: None,
-        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        ip: client_ip(req, state.map(|s| &s.trusted_proxies)).map(|ip| ip.to_string()),
         user_agent: req
             .headers()
             .get(header::USER_AGENT)

@@ -1,6 +1,6 @@
 //! Compatibility routes answer errors in the shape their clients expect, with the same HTTP
-//! status: OpenAI's `{"error": {"message", "type", "code"}}` under `/v1`, so existing SDKs report
-//! them properly, and Ollama's `{"error": "message"}` under `/ollama`.
+//! status: OpenAI's `{"error": {"message", "type", "code", "param"}}` under `/v1` (`param` names
+//! the first invalid field), so existing SDKs report them properly, and Ollama's `{"error": "message"}` under `/ollama`.
 
 use actix_web::Error;
 use actix_web::body::{BoxBody, MessageBody};
@@ -17,9 +17,9 @@ pub async fn openai_errors(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    reshape(next.call(req).await?, |status, message| {
+    reshape(next.call(req).await?, |status, message, field| {
         let (kind, code) = classify(status);
-        json!({"error": {"message": message, "type": kind, "code": code, "param": null}})
+        json!({"error": {"message": message, "type": kind, "code": code, "param": field}})
     })
     .await
 }
@@ -31,14 +31,14 @@ pub async fn ollama_errors(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     reshape(
         next.call(req).await?,
-        |_, message| json!({"error": message}),
+        |_, message, _| json!({"error": message}),
     )
     .await
 }
 
 async fn reshape(
     res: ServiceResponse<impl MessageBody + 'static>,
-    shape: impl FnOnce(StatusCode, &str) -> Value,
+    shape: impl FnOnce(StatusCode, &str, Option<&str>) -> Value,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let is_problem = res
         .headers()
@@ -53,7 +53,8 @@ async fn reshape(
     let bytes = actix_web::body::to_bytes(body).await.unwrap_or_default();
     let problem: Value = serde_json::from_slice(&bytes).unwrap_or_default();
     let message = problem["detail"].as_str().unwrap_or("request failed");
-    let body = shape(status, message);
+    let field = problem["errors"][0]["field"].as_str();
+    let body = shape(status, message, field);
     let mut response = response.set_body(BoxBody::new(body.to_string()));
     let headers = response.headers_mut();
     headers.remove(header::CONTENT_LENGTH);

@@ -85,10 +85,10 @@ impl WindowCounter {
         })
     }
 
-    /// Looks without counting.
-    pub fn peek(&self, key: &str) -> WindowState {
+    /// Gives one counted event back (a reserved attempt that turned out fine).
+    pub fn release(&self, key: &str) {
         let now = Instant::now();
-        self.with_entry(key, now, |entry| self.state(entry, now))
+        self.with_entry(key, now, |entry| entry.1 = entry.1.saturating_sub(1));
     }
 
     /// Forgets a key (a successful sign-in clears its failures).
@@ -107,10 +107,19 @@ const ADDRESS_FAILURES: u32 = 20;
 /// The sign-in throttling window.
 const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// Sign-in throttling by account and by client address.
+/// Registrations (sign-ups and accepted invitations) allowed per client address per window:
+/// enough for a classroom behind one NAT address, not for a script creating accounts.
+const REGISTRATIONS_PER_ADDRESS: u32 = 30;
+/// The registration throttling window.
+const REGISTRATION_WINDOW: Duration = Duration::from_secs(60 * 60);
+
+/// Sign-in throttling by account and by client address. Every attempt is counted before its
+/// password is checked (atomically, in Redis or in process), so parallel attempts cannot all
+/// slip in before the first failure is recorded; a correct password gives the attempt back.
 pub struct SignInThrottle {
     accounts: RateWindow,
     addresses: RateWindow,
+    registrations: RateWindow,
 }
 
 impl SignInThrottle {
@@ -123,32 +132,57 @@ impl SignInThrottle {
                 SIGN_IN_WINDOW,
                 redis.clone(),
             ),
-            addresses: RateWindow::new("sign-in-address", ADDRESS_FAILURES, SIGN_IN_WINDOW, redis),
+            addresses: RateWindow::new(
+                "sign-in-address",
+                ADDRESS_FAILURES,
+                SIGN_IN_WINDOW,
+                redis.clone(),
+            ),
+            registrations: RateWindow::new(
+                "register-address",
+                REGISTRATIONS_PER_ADDRESS,
+                REGISTRATION_WINDOW,
+                redis,
+            ),
         }
     }
 
-    /// Seconds to wait when either the account or the address has failed too often.
-    pub async fn blocked_for(&self, email: &str, address: &str) -> Option<u64> {
-        [
-            self.accounts.peek(&email.trim().to_lowercase()).await,
-            self.addresses.peek(address).await,
-        ]
-        .into_iter()
-        .filter(|s| s.exhausted)
-        .map(|s| s.reset_secs)
-        .max()
+    /// Counts an attempt for the account and the address; `Err(seconds to wait)` when either
+    /// allowance is used up, so the password must not be checked.
+    pub async fn reserve(&self, email: &str, address: &str) -> Result<(), u64> {
+        let account_key = account_key(email);
+        let account = self.accounts.hit(&account_key).await;
+        if account.exhausted {
+            return Err(account.reset_secs);
+        }
+        let by_address = self.addresses.hit(address).await;
+        if by_address.exhausted {
+            self.accounts.release(&account_key).await;
+            return Err(by_address.reset_secs);
+        }
+        Ok(())
     }
 
-    /// Counts a failure against both.
-    pub async fn failed(&self, email: &str, address: &str) {
-        self.accounts.hit(&email.trim().to_lowercase()).await;
-        self.addresses.hit(address).await;
+    /// The password was right: the account's failures are forgotten and the address gets its
+    /// attempt back.
+    pub async fn succeeded(&self, email: &str, address: &str) {
+        self.accounts.clear(&account_key(email)).await;
+        self.addresses.release(address).await;
     }
 
-    /// A success clears the account's failures (not the address's).
-    pub async fn succeeded(&self, email: &str) {
-        self.accounts.clear(&email.trim().to_lowercase()).await;
+    /// Counts a registration from `address`; `Err(seconds to wait)` over the allowance.
+    pub async fn register(&self, address: &str) -> Result<(), u64> {
+        let state = self.registrations.hit(address).await;
+        if state.exhausted {
+            Err(state.reset_secs)
+        } else {
+            Ok(())
+        }
     }
+}
+
+fn account_key(email: &str) -> String {
+    email.trim().to_lowercase()
 }
 
 #[cfg(test)]
@@ -178,19 +212,38 @@ mod tests {
         );
     }
 
+    #[test]
+    fn released_events_are_given_back() {
+        let counter = WindowCounter::new(1, Duration::from_secs(60));
+        assert!(!counter.hit("k").exhausted);
+        counter.release("k");
+        assert!(!counter.hit("k").exhausted);
+        assert!(counter.hit("k").exhausted);
+        counter.release("never-seen");
+    }
+
     #[tokio::test]
     async fn throttle_blocks_accounts_and_addresses() {
         let throttle = SignInThrottle::new(None);
         for _ in 0..ACCOUNT_FAILURES {
-            assert_eq!(throttle.blocked_for("A@x.org", "1.1.1.1").await, None);
-            throttle.failed("a@x.org", "1.1.1.1").await;
+            assert_eq!(throttle.reserve("A@x.org", "1.1.1.1").await, Ok(()));
         }
         assert!(
-            throttle.blocked_for("a@X.org", "2.2.2.2").await.is_some(),
+            throttle.reserve("a@X.org", "2.2.2.2").await.is_err(),
             "per account, any address"
         );
-        assert_eq!(throttle.blocked_for("b@x.org", "1.1.1.1").await, None);
-        throttle.succeeded("a@x.org").await;
-        assert_eq!(throttle.blocked_for("a@x.org", "1.1.1.1").await, None);
+        assert_eq!(throttle.reserve("b@x.org", "1.1.1.1").await, Ok(()));
+        throttle.succeeded("a@x.org", "2.2.2.2").await;
+        assert_eq!(throttle.reserve("a@x.org", "1.1.1.1").await, Ok(()));
+    }
+
+    #[tokio::test]
+    async fn registrations_are_counted_per_address() {
+        let throttle = SignInThrottle::new(None);
+        for _ in 0..REGISTRATIONS_PER_ADDRESS {
+            assert_eq!(throttle.register("1.1.1.1").await, Ok(()));
+        }
+        assert!(throttle.register("1.1.1.1").await.is_err());
+        assert_eq!(throttle.register("2.2.2.2").await, Ok(()));
     }
 }

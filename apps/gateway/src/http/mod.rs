@@ -3,10 +3,13 @@
 
 pub mod access;
 pub mod auth;
+pub mod body_rules;
+pub mod client_address;
 mod domain_errors;
 pub mod error_shapes;
 pub mod extract;
 pub mod fallback;
+pub mod json_rules;
 pub mod limits;
 pub mod metering;
 pub mod metrics;

@@ -82,8 +82,13 @@ pub async fn request_context(
 }
 
 /// Accepts caller-supplied ids that are safe to log and echo: short, visible ASCII.
+/// A client's id is kept only when it is `[A-Za-z0-9._-]{1,64}`, so it cannot carry log
+/// injection, header tricks or unbounded length into logs and audit rows.
 fn is_acceptable_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic())
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// Root span of every request, carrying the request id so every log line inside a handler
@@ -122,6 +127,9 @@ mod tests {
         assert!(!is_acceptable_id(""));
         assert!(!is_acceptable_id("a b"));
         assert!(!is_acceptable_id("line\nbreak"));
-        assert!(!is_acceptable_id(&"x".repeat(129)));
+        assert!(!is_acceptable_id("a/b"));
+        assert!(!is_acceptable_id("quote\"d"));
+        assert!(is_acceptable_id(&"x".repeat(64)));
+        assert!(!is_acceptable_id(&"x".repeat(65)));
     }
 }

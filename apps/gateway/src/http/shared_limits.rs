@@ -18,6 +18,13 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return {n, ttl}
 ";
 
+/// Gives one hit back unless the window is already empty or gone.
+const RELEASE: &str = r"
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+";
+
 /// A connection to the shared Redis and the namespace of this installation's keys in it.
 #[derive(Clone)]
 pub struct SharedRedis {
@@ -35,6 +42,7 @@ pub struct RateWindow {
     local: WindowCounter,
     redis: Option<SharedRedis>,
     script: redis::Script,
+    release_script: redis::Script,
 }
 
 impl RateWindow {
@@ -52,6 +60,7 @@ impl RateWindow {
             local: WindowCounter::new(limit, window),
             redis,
             script: redis::Script::new(HIT),
+            release_script: redis::Script::new(RELEASE),
         }
     }
 
@@ -94,31 +103,23 @@ impl RateWindow {
         self.local.hit(key)
     }
 
-    /// Looks without counting.
-    pub async fn peek(&self, key: &str) -> WindowState {
+    /// Gives one counted event back, never going below zero.
+    pub async fn release(&self, key: &str) {
         if let Some(redis) = &self.redis {
             let mut conn = redis.manager.clone();
-            let looked: redis::RedisResult<(Option<u64>, i64)> = redis::pipe()
-                .get(self.redis_key(key))
-                .pttl(self.redis_key(key))
-                .query_async(&mut conn)
+            let released: redis::RedisResult<i64> = self
+                .release_script
+                .key(self.redis_key(key))
+                .invoke_async(&mut conn)
                 .await;
-            match looked {
-                // Peeking is asked before a hit would count, so the allowance is used up at
-                // `limit`, not above it.
-                Ok((count, ttl)) => {
-                    let state = self.state(count.unwrap_or(0), ttl);
-                    return WindowState {
-                        exhausted: count.unwrap_or(0) >= u64::from(self.limit),
-                        ..state
-                    };
-                }
+            match released {
+                Ok(_) => return,
                 Err(err) => {
                     tracing::warn!(error = %err, "Redis rate window failed; counting locally")
                 }
             }
         }
-        self.local.peek(key)
+        self.local.release(key);
     }
 
     /// Forgets a key.

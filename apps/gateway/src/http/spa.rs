@@ -42,7 +42,7 @@ pub async fn spa_or_no_route(
     routes: web::Data<KnownRoutes>,
 ) -> Result<HttpResponse, ApiError> {
     if (req.method() == Method::GET || req.method() == Method::HEAD)
-        && !is_server_path(req.path())
+        && !is_server_path(req.match_info().as_str())
         && let Some(response) = answer(req.path())
     {
         return Ok(response);
@@ -50,7 +50,16 @@ pub async fn spa_or_no_route(
     no_route(req, routes).await
 }
 
+/// Whether `path` (as the router decoded it) is under a server prefix, whatever its case or
+/// doubled slashes, so `//API/v1/audit` is a 404 like any unknown API path, not the app.
 fn is_server_path(path: &str) -> bool {
+    let mut normalized = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && normalized.ends_with('/')) {
+            normalized.push(c.to_ascii_lowercase());
+        }
+    }
+    let path = normalized.as_str();
     SERVER_PREFIXES.iter().any(|prefix| {
         path.strip_prefix(prefix)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
@@ -104,6 +113,8 @@ mod tests {
         assert!(is_server_path("/openapi.json"));
         assert!(is_server_path("/docs/index.css"));
         assert!(!is_server_path("/apiary"));
+        assert!(is_server_path("//API/v1/audit"));
+        assert!(is_server_path("/Ollama/api/chat"));
         assert!(!is_server_path("/admin/users"));
         assert!(!is_server_path("/"));
     }

@@ -207,20 +207,34 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
 ];
 
 /// The table with its patterns parsed once.
-static COMPILED: LazyLock<Vec<(&'static str, ResourceDef, Need)>> = LazyLock::new(|| {
-    ROUTES
-        .iter()
-        .map(|(method, pattern, need)| (*method, ResourceDef::new(*pattern), *need))
-        .collect()
-});
+static COMPILED: LazyLock<Vec<(&'static str, ResourceDef, &'static str, Need)>> =
+    LazyLock::new(|| {
+        ROUTES
+            .iter()
+            .map(|(method, pattern, need)| (*method, ResourceDef::new(*pattern), *pattern, *need))
+            .collect()
+    });
 
-/// What a request for `method path` needs, if a route serves it. Matched like the router does:
-/// by method and path together, so `POST /models/pull` is not mistaken for `/models/{name}`.
-pub fn need_of(method: &str, path: &str) -> Option<Need> {
+/// The entry (pattern and need) serving `method path`, where `path` is the path the router
+/// matches (percent-decoded). Matched like the router does: by method and path together, so
+/// `POST /models/pull` is not mistaken for `/models/{name}`.
+pub fn entry_of(method: &str, path: &str) -> Option<(&'static str, Need)> {
     COMPILED
         .iter()
-        .find(|(m, def, _)| *m == method && def.is_match(path))
-        .map(|(_, _, need)| *need)
+        .find(|(m, def, _, _)| *m == method && def.is_match(path))
+        .map(|(_, _, pattern, need)| (*pattern, *need))
+}
+
+/// The methods some route serves `path` with (for a 405's `Allow`); empty when none does.
+pub fn allowed_methods(path: &str) -> Vec<String> {
+    let mut methods: Vec<String> = COMPILED
+        .iter()
+        .filter(|(_, def, _, _)| def.is_match(path))
+        .map(|(m, _, _, _)| (*m).to_owned())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    methods
 }
 
 #[cfg(test)]
@@ -255,13 +269,31 @@ mod tests {
     #[test]
     fn requests_find_their_route_by_method_and_path() {
         assert_eq!(
-            need_of("POST", "/api/v1/models/pull"),
-            Some(Permission(MODELS_MANAGE))
+            entry_of("POST", "/api/v1/models/pull"),
+            Some(("/api/v1/models/pull", Permission(MODELS_MANAGE)))
         );
         assert_eq!(
-            need_of("GET", "/api/v1/models/llama3.2:latest"),
-            Some(Permission(MODELS_USE))
+            entry_of("GET", "/api/v1/models/llama3.2:latest"),
+            Some(("/api/v1/models/{name}", Permission(MODELS_USE)))
         );
-        assert_eq!(need_of("GET", "/api/v1/nothing-here"), None);
+        assert_eq!(entry_of("GET", "/api/v1/nothing-here"), None);
+        assert_eq!(
+            allowed_methods("/api/v1/models/pull"),
+            ["DELETE", "GET", "POST"]
+        );
+    }
+
+    #[test]
+    fn no_entry_shadows_another() {
+        for (method, pattern, _) in ROUTES {
+            let example = pattern.replace("{id}", "0190a000-0000-7000-8000-000000000000");
+            let example = example.replace("{key_id}", "0190a000-0000-7000-8000-000000000001");
+            let example = example.replace("{name}", "llama3.2:latest");
+            assert_eq!(
+                entry_of(method, &example).map(|(p, _)| p),
+                Some(*pattern),
+                "{method} {example} is decided by another entry"
+            );
+        }
     }
 }

@@ -192,6 +192,7 @@ pub async fn register(
         ),
         SignupMode::Open => (UserStatus::Active, "registered; you can sign in now"),
     };
+    throttle_registration(&state, &req).await?;
     let body = body.into_inner();
     owp_identity::users::normalize_email(&body.email)?;
     let phc = hash_new_password("password", body.password).await?;
@@ -223,4 +224,21 @@ pub async fn register(
         user: user.into(),
         message,
     }))
+}
+
+/// Counts a registration from the caller's address (sign-up and invitation acceptance share
+/// one allowance), before any password is hashed; 429 with `Retry-After` over it.
+pub(crate) async fn throttle_registration(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<(), ApiError> {
+    let address = audit_context(req).ip.unwrap_or_default();
+    state
+        .sign_in_throttle
+        .register(&address)
+        .await
+        .map_err(|retry_after| ApiError::TooManyRequests {
+            detail: "too many registrations from this address; try again later".into(),
+            retry_after,
+        })
 }

@@ -68,7 +68,7 @@ async fn sign_in(
     }
     let ctx = audit_context(req);
     let address = ctx.ip.clone().unwrap_or_default();
-    if let Some(retry_after) = state.sign_in_throttle.blocked_for(&email, &address).await {
+    if let Err(retry_after) = state.sign_in_throttle.reserve(&email, &address).await {
         let event = failure_event(None, "throttled")
             .detail(serde_json::json!({"reason": "throttled", "email": email.trim()}));
         let at = owp_db::time::now();
@@ -106,8 +106,9 @@ async fn sign_in(
         .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?
     };
     let candidate = found.map(|(c, _)| c);
-    if !verified {
-        state.sign_in_throttle.failed(&email, &address).await;
+    if verified {
+        state.sign_in_throttle.succeeded(&email, &address).await;
+    } else {
         let event = failure_event(candidate.as_ref(), "invalid_credentials");
         let at = owp_db::time::now();
         let audit_ctx = ctx.clone();
@@ -134,7 +135,6 @@ async fn sign_in(
             other => format!("account {}", other.as_str()),
         }));
     }
-    state.sign_in_throttle.succeeded(&email).await;
     open_session(state, ctx, candidate.id).await
 }
 

@@ -207,6 +207,7 @@ pub async fn accept(
     req: HttpRequest,
     body: web::Json<AcceptInvitation>,
 ) -> Result<HttpResponse, ApiError> {
+    super::account::throttle_registration(&state, &req).await?;
     let body = body.into_inner();
     let phc = hash_new_password("password", body.password).await?;
     let ctx = audit_context(&req);

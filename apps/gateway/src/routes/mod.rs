@@ -36,6 +36,9 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(metrics::metrics)
         .service(
             utoipa_actix_web::scope("/api/v1")
+                .wrap(actix_web::middleware::from_fn(
+                    crate::http::body_rules::body_rules,
+                ))
                 .wrap(actix_web::middleware::from_fn(crate::http::access::enforce))
                 .service(instance::instance)
                 .service(auth::login)
@@ -99,6 +102,9 @@ pub fn register(cfg: &mut ServiceConfig) {
         )
         .service(
             utoipa_actix_web::scope("/v1")
+                .wrap(actix_web::middleware::from_fn(
+                    crate::http::body_rules::body_rules,
+                ))
                 .wrap(actix_web::middleware::from_fn(crate::http::access::enforce))
                 .wrap(actix_web::middleware::from_fn(
                     crate::http::error_shapes::openai_errors,
@@ -109,6 +115,9 @@ pub fn register(cfg: &mut ServiceConfig) {
         )
         .service(
             utoipa_actix_web::scope("/ollama")
+                .wrap(actix_web::middleware::from_fn(
+                    crate::http::body_rules::body_rules,
+                ))
                 .wrap(actix_web::middleware::from_fn(crate::http::access::enforce))
                 .wrap(actix_web::middleware::from_fn(
                     crate::http::error_shapes::ollama_errors,

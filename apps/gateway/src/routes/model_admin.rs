@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, post, web};
 use futures_util::StreamExt;
 use owp_audit::{EventType, NewAuditEvent};
+use owp_ollama_client::ModelName;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -39,13 +40,9 @@ pub async fn pull(
     auth: Auth,
     body: web::Json<PullRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let name = body.into_inner().name.trim().to_owned();
-    if name.is_empty() || name.len() > 200 {
-        return Err(ApiError::invalid_field(
-            "name",
-            "must be 1 to 200 characters",
-        ));
-    }
+    let name = body.into_inner().name.trim_matches(' ').to_owned();
+    ModelName::parse(&name, &state.model_registries)
+        .map_err(|e| ApiError::invalid_field("name", e.to_string()))?;
     let progress = state.ollama_client.pull_stream(&name).await?;
     let ctx = auth.audit(&req);
     let db = state.db.clone();

@@ -1,5 +1,6 @@
 //! Ollama's own API under `/ollama/api/…`, so existing Ollama tools can point at the gateway
-//! with an API key. Chat and generate are relayed byte for byte (NDJSON as it arrives); every
+//! with an API key. Chat and generate bodies are relayed as rebuilt from what was checked, and
+//! answers byte for byte (NDJSON as it arrives); every
 //! call is checked against the caller's model and tool grants and token budgets before anything
 //! reaches Ollama, and what Ollama counts is added to the caller's usage.
 
@@ -18,29 +19,79 @@ use serde_json::{Value, json};
 use super::grants::check_grants;
 use super::models::embed;
 use crate::http::auth::Auth;
+use crate::http::json_rules::fold_key;
 use crate::http::metering::{Meter, ensure_budget, spend_of};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 
-/// The fields of a relayed body the gateway must see.
-#[derive(Deserialize)]
+/// The fields of a relayed body the gateway must see, and the body that will be relayed:
+/// rebuilt from what was parsed and checked, never the client's raw bytes.
 struct Envelope {
-    #[serde(default)]
     model: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     tools: Vec<Value>,
+    rebuilt: Bytes,
+}
+
+/// Keys the gateway decides on. Ollama's decoder would also take any spelling that folds to
+/// one of them (`Model`, `MODEL`, `toolſ`), so only the exact spelling is accepted.
+const CHECKED_KEYS: [&str; 3] = ["model", "name", "tools"];
+
+/// Refuses a spelling of a checked key other than the exact one.
+fn exact_keys(
+    object: &serde_json::Map<String, Value>,
+    checked: &[&str],
+    place: &str,
+) -> Result<(), ApiError> {
+    for key in object.keys() {
+        let folded = fold_key(key);
+        if let Some(exact) = checked.iter().find(|c| **c == folded && **c != key) {
+            return Err(ApiError::BadRequest(format!(
+                "{place}: send `{exact}`, not `{key}` (Ollama reads both as the same field)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl Envelope {
     fn parse(body: &[u8]) -> Result<Self, ApiError> {
-        let envelope: Envelope = serde_json::from_slice(body)
-            .map_err(|e| ApiError::BadRequest(format!("the body is not a JSON object: {e}")))?;
-        if envelope.model.trim().is_empty() && envelope.name.trim().is_empty() {
+        let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
+            return Err(ApiError::BadRequest("the body is not a JSON object".into()));
+        };
+        exact_keys(&object, &CHECKED_KEYS, "the body")?;
+        let text = |key: &str| -> Result<String, ApiError> {
+            match object.get(key) {
+                None | Some(Value::Null) => Ok(String::new()),
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(_) => Err(ApiError::invalid_field(key, "must be a string")),
+            }
+        };
+        let (model, name) = (text("model")?, text("name")?);
+        let tools = match object.get("tools") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(tools)) => tools.clone(),
+            Some(_) => return Err(ApiError::invalid_field("tools", "must be a list")),
+        };
+        for (i, tool) in tools.iter().enumerate() {
+            if let Value::Object(tool) = tool {
+                exact_keys(tool, &["function"], &format!("tools[{i}]"))?;
+                if let Some(Value::Object(function)) = tool.get("function") {
+                    exact_keys(function, &["name"], &format!("tools[{i}].function"))?;
+                }
+            }
+        }
+        if model.trim().is_empty() && name.trim().is_empty() {
             return Err(ApiError::invalid_field("model", "is required"));
         }
-        Ok(envelope)
+        let rebuilt = serde_json::to_vec(&object)
+            .map_err(|e| ApiError::Internal(format!("re-encoding a relayed body: {e}")))?;
+        Ok(Self {
+            model,
+            name,
+            tools,
+            rebuilt: Bytes::from(rebuilt),
+        })
     }
 
     /// `model`, or the older `name`.
@@ -159,7 +210,10 @@ async fn relay(
     let envelope = Envelope::parse(&body)?;
     check(&auth.0, &envelope)?;
     ensure_budget(&state, &auth.0).await?;
-    let upstream = state.ollama_client.relay(endpoint, body).await?;
+    let upstream = state
+        .ollama_client
+        .relay(endpoint, envelope.rebuilt.clone())
+        .await?;
     let caller = Caller::from(&auth.0);
     // A whole (non-streamed) answer may end without a newline: add one so its counts are read.
     let tail = futures_util::stream::once(async { Ok(Bytes::from_static(b"\n")) });
