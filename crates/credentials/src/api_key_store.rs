@@ -4,10 +4,23 @@ use chrono::{NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
 use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
 use owp_db::ids::{CredentialId, UserId};
+use owp_db::model_name::canonical_or_same;
 use owp_db::schema::credentials;
 use owp_db::{AnyConnection, StoreError};
 
 use crate::api_key::{ApiKeyInfo, NewApiKey};
+
+/// Model names in canonical spelling (a caller validates them first; a name that does not
+/// parse is kept as given and so matches nothing but itself).
+fn canonical_names(models: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(models.len());
+    for name in models.iter().map(|m| canonical_or_same(m)) {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
 use crate::error::CredentialError;
 use crate::password::{hash_api_key, is_argon2id_hash};
 use crate::row::{CredentialRow, KIND_API_KEY, NewCredentialRow, encode_list};
@@ -37,7 +50,10 @@ pub fn insert_api_key(
         label: new.label.clone(),
         prefix: prefix.to_owned(),
         scopes: new.scopes.clone(),
-        allowed_model_ids: new.allowed_model_ids.clone(),
+        allowed_model_ids: new
+            .allowed_model_ids
+            .as_ref()
+            .map(|models| canonical_names(models)),
         created_at: at.trunc_subsecs(6),
         last_used_at: None,
         expires_at: new.expires_at.map(|e| e.trunc_subsecs(6)),

@@ -5,13 +5,16 @@
 //! ([`AnyConnection`], picked from the URL), the connection pool with SQLite's pragmas, the
 //! embedded migrations of both dialects, typed ids, UTC time, paging and [`StoreError`], the one
 //! error type every store function returns so callers can tell "not found", "conflict",
-//! "dangling reference" and "database down" apart on both backends.
+//! "dangling reference" and "database down" apart on both backends — and the canonical
+//! spelling of model names ([`model_name`]), the one identifier that comes from outside.
 
+mod canonical_names;
 mod connection;
 mod database;
 mod error;
 pub mod ids;
 mod migrations;
+pub mod model_name;
 mod paging;
 mod pool;
 pub mod schema;

@@ -14,22 +14,31 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 /// same migration twice.
 const MIGRATION_LOCK_KEY: i64 = 0x006f_7770_5f6d_6967;
 
-/// Applies every pending migration and returns how many ran; running it again applies nothing.
+/// Applies every pending migration, then the data migrations that need Rust rules
+/// ([`crate::canonical_names`]); returns how many schema migrations ran. Running it again
+/// applies nothing. On PostgreSQL an advisory lock keeps replicas from running either twice.
 pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, StoreError> {
-    match conn {
-        AnyConnection::Pg(c) => {
-            let lock = format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})");
-            diesel::sql_query(lock).execute(c)?;
-            let applied = c.run_pending_migrations(POSTGRES).map(|v| v.len());
-            let unlock = format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})");
-            diesel::sql_query(unlock).execute(c)?;
-            applied.map_err(migration_error)
-        }
-        AnyConnection::Sqlite(c) => c
-            .run_pending_migrations(SQLITE)
-            .map(|v| v.len())
-            .map_err(migration_error),
+    if let AnyConnection::Pg(c) = conn {
+        let lock = format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})");
+        diesel::sql_query(lock).execute(c)?;
     }
+    let applied = apply(conn);
+    if let AnyConnection::Pg(c) = conn {
+        let unlock = format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})");
+        diesel::sql_query(unlock).execute(c)?;
+    }
+    applied
+}
+
+fn apply(conn: &mut AnyConnection) -> Result<usize, StoreError> {
+    let applied = match conn {
+        AnyConnection::Pg(c) => c.run_pending_migrations(POSTGRES).map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|v| v.len()),
+    }
+    .map_err(migration_error)?;
+    // Migrating is an edge like a handler: the one place here that reads the clock.
+    crate::canonical_names::apply_once(conn, crate::time::now())?;
+    Ok(applied)
 }
 
 /// How many migrations have not run yet; `/readyz` is not ready while this is above zero.

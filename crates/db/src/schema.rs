@@ -323,6 +323,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Data migrations that ran (rules in Rust, applied once after the schema migrations).
+    data_migrations (name) {
+        /// Which one.
+        name -> Text,
+        /// UTC.
+        applied_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> organizations (organization_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(roles -> organizations (organization_id));
@@ -353,4 +363,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     usage_daily,
     token_quotas,
+    data_migrations,
 );

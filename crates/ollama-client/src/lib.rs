@@ -21,7 +21,6 @@
 mod client;
 mod config;
 mod error;
-mod model_name;
 mod ndjson;
 mod streaming;
 mod types;
@@ -35,7 +34,6 @@ pub use config::{
     DEFAULT_READ_TIMEOUT, parse_base_url, resolve_base_url, resolve_timeout,
 };
 pub use error::{OllamaError, Result};
-pub use model_name::{ModelName, ModelNameError, canonical_or_same};
 pub use streaming::{ByteStream, ChatStream, GenerateStream, PullStream, RelayResponse};
 pub use types::{
     ChatChunk, GenerateChunk, GenerationStats, ModelDetails, ModelSummary, RelayEndpoint,

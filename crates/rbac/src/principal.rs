@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use owp_db::ids::{CredentialId, OrganizationId, SessionId, UserId};
+use owp_db::model_name::canonical_or_same;
 
 use crate::permissions;
 
@@ -57,13 +58,17 @@ impl Principal {
         self.organization_id == organization || self.is_super_admin()
     }
 
-    /// Whether the caller may use `model`: `models:use` plus the allowlists.
+    /// Whether the caller may use `model`: `models:use` plus the allowlists. Names compare in
+    /// their canonical spelling (`llama3.2` is `llama3.2:latest`), as Ollama resolves them.
     pub fn can_use_model(&self, model: &str) -> bool {
-        self.has(permissions::MODELS_USE)
-            && self
-                .allowed_model_ids
-                .as_ref()
-                .is_none_or(|allowed| allowed.iter().any(|m| m == model))
+        if !self.has(permissions::MODELS_USE) {
+            return false;
+        }
+        let Some(allowed) = &self.allowed_model_ids else {
+            return true;
+        };
+        let wanted = canonical_or_same(model);
+        allowed.iter().any(|m| canonical_or_same(m) == wanted)
     }
 
     /// Whether the caller may hand `tool` to a model: no tool allowlist means any tool.

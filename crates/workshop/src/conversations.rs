@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use owp_db::ids::{ConversationId, MessageId, UserId};
+use owp_db::model_name::canonical_or_same;
 use owp_db::schema::{conversations, messages};
 use owp_db::{AnyConnection, Page, Paged, StoreError};
 use serde_json::Value;
@@ -189,6 +190,7 @@ pub fn create_conversation(
     at: NaiveDateTime,
 ) -> Result<Conversation, WorkshopError> {
     let title = checked_title(title)?;
+    let model = model.map(canonical_or_same);
     let id = ConversationId::new();
     diesel::insert_into(conversations::table)
         .values((
@@ -196,7 +198,7 @@ pub fn create_conversation(
             conversations::organization_id.eq(caller.organization_id.to_string()),
             conversations::user_id.eq(caller.user_id.to_string()),
             conversations::title.eq(&title),
-            conversations::model.eq(model),
+            conversations::model.eq(model.as_deref()),
             conversations::created_at.eq(at),
             conversations::updated_at.eq(at),
         ))
@@ -377,6 +379,8 @@ pub fn begin_turn(
     at: NaiveDateTime,
 ) -> Result<Turn, WorkshopError> {
     check_messages(new)?;
+    let model = canonical_or_same(model);
+    let model = model.as_str();
     conn.transaction(|conn| {
         let conversation_id = match conversation {
             Some(id) => {

@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use owp_db::ids::{OrganizationId, UserId};
+use owp_db::model_name::canonical_or_same;
 use owp_db::schema::usage_daily;
 use owp_db::{AnyConnection, StoreError};
 
@@ -68,7 +69,8 @@ fn key_of(caller: &Caller) -> String {
     caller.key_id.map(|k| k.to_string()).unwrap_or_default()
 }
 
-/// Adds one call's spend to the caller's bucket for `model` on the day of `at`.
+/// Adds one call's spend to the caller's bucket for `model` (in its canonical spelling, so every
+/// spelling of one model lands in one bucket) on the day of `at`.
 pub fn record_usage(
     conn: &mut AnyConnection,
     caller: &Caller,
@@ -78,6 +80,8 @@ pub fn record_usage(
 ) -> Result<(), WorkshopError> {
     let day = day_key(at.date());
     let key = key_of(caller);
+    let model = canonical_or_same(model);
+    let model = model.as_str();
     let bucket = usage_daily::table
         .filter(usage_daily::user_id.eq(caller.user_id.to_string()))
         .filter(usage_daily::key_id.eq(&key))
@@ -134,7 +138,7 @@ pub fn usage_buckets(
         query = query.filter(usage_daily::user_id.eq(user.to_string()));
     }
     if let Some(model) = &filter.model {
-        query = query.filter(usage_daily::model.eq(model.clone()));
+        query = query.filter(usage_daily::model.eq(canonical_or_same(model)));
     }
     if let Some(since) = filter.since {
         query = query.filter(usage_daily::day.ge(day_key(since)));

@@ -1124,17 +1124,61 @@ export interface components {
             /** @description Tools in Ollama's function format; only tools granted to you. */
             tools?: Record<string, never>[] | null;
         };
-        /** @description OpenAI's chat request (the fields Ollama can honour). */
+        /** @description OpenAI's chat request: the fields Ollama can honour, and those refused by name. */
         CompletionRequest: {
+            /** @description Refused: no audio output. */
+            audio?: Record<string, never> | null;
+            /**
+             * Format: float
+             * @description Penalises frequent tokens.
+             */
+            frequency_penalty?: number | null;
+            /** @description Refused unless empty: Ollama has no logit bias. */
+            logit_bias?: Record<string, never> | null;
+            /** @description Only `false`: token log-probabilities are not relayed. */
+            logprobs?: boolean | null;
             /**
              * Format: int32
              * @description Most tokens to generate.
              */
+            max_completion_tokens?: number | null;
+            /**
+             * Format: int32
+             * @description Most tokens to generate (older name of `max_completion_tokens`).
+             */
             max_tokens?: number | null;
-            /** @description The conversation: `{role, content}` with roles system, user, assistant, tool. */
+            /**
+             * @description The conversation: roles system, developer (read as system), user, assistant (with
+             *     `tool_calls`), tool. Content is text or parts: `text`, and `image_url` as a `data:` URL.
+             */
             messages: Record<string, never>[];
-            /** @description Model name. */
+            /** @description Only `["text"]`. */
+            modalities?: string[] | null;
+            /** @description Model name (any spelling Ollama accepts: `llama3.2` is `llama3.2:latest`). */
             model: string;
+            /**
+             * Format: int32
+             * @description Only 1: Ollama gives one answer per request.
+             */
+            n?: number | null;
+            /** @description Accepted; Ollama decides how many calls it makes. */
+            parallel_tool_calls?: boolean | null;
+            /** @description Refused: no predicted outputs. */
+            prediction?: Record<string, never> | null;
+            /**
+             * Format: float
+             * @description Penalises tokens already present.
+             */
+            presence_penalty?: number | null;
+            /** @description `text`, `json_object` or `json_schema` (Ollama's `format`). */
+            response_format?: Record<string, never> | null;
+            /**
+             * Format: int64
+             * @description Seed for repeatable sampling.
+             */
+            seed?: number | null;
+            /** @description A stop sequence or a list of them. */
+            stop?: Record<string, never> | null;
             /** @description Stream as Server-Sent Events. */
             stream?: boolean;
             /** @description `{"include_usage": true}` adds a usage chunk before `[DONE]`. */
@@ -1144,13 +1188,22 @@ export interface components {
              * @description Sampling temperature.
              */
             temperature?: number | null;
+            /** @description `auto` or `none`; Ollama cannot be made to call a tool. */
+            tool_choice?: Record<string, never> | null;
             /** @description Tools in OpenAI's function format. */
             tools?: Record<string, never>[] | null;
+            /**
+             * Format: int32
+             * @description Refused: token log-probabilities are not relayed.
+             */
+            top_logprobs?: number | null;
             /**
              * Format: float
              * @description Nucleus sampling.
              */
             top_p?: number | null;
+            /** @description Accepted and ignored (an end-user id for abuse monitoring). */
+            user?: string | null;
         };
         /** @description A page of conversations. */
         ConversationList: {
@@ -1247,6 +1300,8 @@ export interface components {
             /** @description The model used. */
             model: string;
         };
+        /** @description A vector as OpenAI sends it: numbers, or base64 of little-endian f32. */
+        EncodedEmbedding: number[] | string;
         /** @description One invalid input field. */
         FieldError: {
             /** @description The field's name as sent. */
@@ -1458,7 +1513,7 @@ export interface components {
         /** @description One vector. */
         OpenAiEmbedding: {
             /** @description The vector. */
-            embedding: number[];
+            embedding: components["schemas"]["EncodedEmbedding"];
             /** @description Position of its input. */
             index: number;
             /** @description Always `embedding`. */
@@ -1477,12 +1532,22 @@ export interface components {
         };
         /** @description OpenAI's embeddings request. */
         OpenAiEmbeddingsRequest: {
-            /** @description Only `float` is supported. */
+            /**
+             * Format: int32
+             * @description Shorten the vectors to this many components (Ollama truncates and re-normalises).
+             */
+            dimensions?: number | null;
+            /**
+             * @description `float` (default) or `base64` (little-endian f32, as OpenAI sends it; the official SDKs
+             *     ask for it and decode it themselves).
+             */
             encoding_format?: string | null;
-            /** @description Text or texts. */
-            input: components["schemas"]["EmbeddingInput"];
+            /** @description A text or a list of texts (token arrays are refused: Ollama embeds text). */
+            input: Record<string, never>;
             /** @description Model name. */
             model: string;
+            /** @description Accepted and ignored (an end-user id for abuse monitoring). */
+            user?: string | null;
         };
         /** @description OpenAI's model object. */
         OpenAiModel: {

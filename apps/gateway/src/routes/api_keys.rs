@@ -146,6 +146,12 @@ async fn issue(
             format!("the owner does not hold {beyond:?}"),
         ));
     }
+    let allowed_model_ids = body
+        .allowed_model_ids
+        .as_deref()
+        .map(owp_db::model_name::canonical_list)
+        .transpose()
+        .map_err(|e| ApiError::invalid_field("allowed_model_ids", e.to_string()))?;
     let (prefix, secret) = generate_api_key();
     let to_hash = secret.clone();
     let hash = web::block(move || hash_api_key(&to_hash))
@@ -156,7 +162,7 @@ async fn issue(
         label,
         expires_at: body.expires_at,
         scopes: body.scopes,
-        allowed_model_ids: body.allowed_model_ids,
+        allowed_model_ids,
     };
     let ctx = auth.audit(req);
     let key = state

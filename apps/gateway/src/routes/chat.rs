@@ -74,10 +74,8 @@ pub(crate) fn parse_tools(tools: Option<&[Value]>) -> Result<Vec<ToolInfo>, ApiE
     tools
         .unwrap_or_default()
         .iter()
-        .map(|t| {
-            serde_json::from_value::<ToolInfo>(t.clone())
-                .map_err(|e| ApiError::invalid_field("tools", e.to_string()))
-        })
+        .enumerate()
+        .map(|(i, t)| super::openai_request::tool_of(t, &format!("tools[{i}]")))
         .collect()
 }
 
@@ -143,7 +141,7 @@ pub async fn chat(
     let started = Instant::now();
     let body = body.into_inner();
     let tools = parse_tools(body.tools.as_deref())?;
-    check_grants(
+    let model = check_grants(
         &auth.0,
         &body.model,
         tools.iter().map(|t| t.function.name.as_str()),
@@ -178,9 +176,8 @@ pub async fn chat(
         }
         None => Vec::new(),
     };
-    let request = ollama_request(&body.model, &history, &new, options, tools)?;
+    let request = ollama_request(&model, &history, &new, options, tools)?;
 
-    let model = body.model;
     let begin = {
         let model = model.clone();
         move |conn: &mut owp_db::AnyConnection| {

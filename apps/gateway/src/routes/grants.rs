@@ -1,17 +1,19 @@
 //! The caller's model and tool grants, checked the same way by every model API before anything
 //! reaches Ollama.
 
+use owp_db::model_name::canonical_or_same;
 use owp_rbac::Principal;
 
 use crate::http::problem::ApiError;
 
-/// `Ok` when `model` is named and granted and every one of `tools` is granted; else 422 for a
+/// The canonical spelling of `model` (what is then sent to Ollama, so the model checked is the
+/// model run) when it is named and granted and every one of `tools` is granted; else 422 for a
 /// missing model, 403 naming what is not granted.
 pub(crate) fn check_grants<'a>(
     principal: &Principal,
     model: &str,
     tools: impl IntoIterator<Item = &'a str>,
-) -> Result<(), ApiError> {
+) -> Result<String, ApiError> {
     if model.trim().is_empty() {
         return Err(ApiError::invalid_field("model", "is required"));
     }
@@ -25,5 +27,5 @@ pub(crate) fn check_grants<'a>(
             "you may not use tool {tool:?}"
         )));
     }
-    Ok(())
+    Ok(canonical_or_same(model))
 }

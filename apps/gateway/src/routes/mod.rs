@@ -18,6 +18,7 @@ pub mod models;
 pub mod ollama_compat;
 pub mod openai;
 pub mod openai_chat;
+pub mod openai_request;
 pub mod organizations;
 pub mod params;
 pub mod roles;

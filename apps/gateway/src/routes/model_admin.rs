@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, post, web};
 use futures_util::StreamExt;
 use owp_audit::{EventType, NewAuditEvent};
-use owp_ollama_client::ModelName;
+use owp_db::model_name::ModelName;
 use serde::Deserialize;
 use utoipa::ToSchema;
 

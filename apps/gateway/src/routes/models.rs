@@ -1,6 +1,7 @@
 //! Models the caller may use, and embeddings.
 
 use actix_web::{get, post, web};
+use owp_db::model_name::canonical_or_same;
 use owp_ollama_client::ModelSummary;
 use owp_ollama_client::ollama_rs::generation::embeddings::request::GenerateEmbeddingsRequest;
 use owp_rbac::Principal;
@@ -115,15 +116,14 @@ pub async fn get_model(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<web::Json<ModelDetail>, ApiError> {
-    let name = name.into_inner();
-    check_grants(&auth.0, &name, [])?;
+    let name = check_grants(&auth.0, &name.into_inner(), [])?;
     let info = state.ollama_client.show(&name).await?;
     let listed = state
         .ollama_client
         .list_models()
         .await?
         .into_iter()
-        .find(|m| m.name == name)
+        .find(|m| canonical_or_same(&m.name) == name)
         .ok_or_else(|| ApiError::NotFound(format!("model {name:?} is not installed in Ollama")))?;
     Ok(web::Json(ModelDetail {
         model: listed.into(),
@@ -188,9 +188,9 @@ pub struct EmbeddingsResponse {
 pub(crate) async fn embed(
     state: &AppState,
     principal: &Principal,
-    request: GenerateEmbeddingsRequest,
+    mut request: GenerateEmbeddingsRequest,
 ) -> Result<Vec<Vec<f32>>, ApiError> {
-    check_grants(principal, &request.model_name, [])?;
+    request.model_name = check_grants(principal, &request.model_name, [])?;
     ensure_budget(state, principal).await?;
     let vectors = state.ollama_client.embed(&request).await?.embeddings;
     let caller = Caller::from(principal);

@@ -30,7 +30,7 @@ struct Envelope {
     model: String,
     name: String,
     tools: Vec<Value>,
-    rebuilt: Bytes,
+    object: serde_json::Map<String, Value>,
 }
 
 /// Keys the gateway decides on. Ollama's decoder would also take any spelling that folds to
@@ -84,14 +84,22 @@ impl Envelope {
         if model.trim().is_empty() && name.trim().is_empty() {
             return Err(ApiError::invalid_field("model", "is required"));
         }
-        let rebuilt = serde_json::to_vec(&object)
-            .map_err(|e| ApiError::Internal(format!("re-encoding a relayed body: {e}")))?;
         Ok(Self {
             model,
             name,
             tools,
-            rebuilt: Bytes::from(rebuilt),
+            object,
         })
+    }
+
+    /// The body to relay: what was parsed, with `model` set to the checked canonical name.
+    fn rebuild_for(mut self, model: &str) -> Result<Bytes, ApiError> {
+        self.object.remove("name");
+        self.object
+            .insert("model".to_owned(), Value::String(model.to_owned()));
+        serde_json::to_vec(&self.object)
+            .map(Bytes::from)
+            .map_err(|e| ApiError::Internal(format!("re-encoding a relayed body: {e}")))
     }
 
     /// `model`, or the older `name`.
@@ -104,8 +112,8 @@ impl Envelope {
     }
 }
 
-/// Refuses a model or tool the caller is not granted.
-fn check(principal: &Principal, envelope: &Envelope) -> Result<(), ApiError> {
+/// Refuses a model or tool the caller is not granted; the model's canonical name otherwise.
+fn check(principal: &Principal, envelope: &Envelope) -> Result<String, ApiError> {
     let tools = envelope
         .tools
         .iter()
@@ -138,8 +146,8 @@ pub async fn show(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let envelope = Envelope::parse(&body)?;
-    check(&auth.0, &envelope)?;
-    let info = state.ollama_client.show(envelope.model()).await?;
+    let model = check(&auth.0, &envelope)?;
+    let info = state.ollama_client.show(&model).await?;
     Ok(HttpResponse::Ok().json(info))
 }
 
@@ -208,11 +216,11 @@ async fn relay(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let envelope = Envelope::parse(&body)?;
-    check(&auth.0, &envelope)?;
+    let model = check(&auth.0, &envelope)?;
     ensure_budget(&state, &auth.0).await?;
     let upstream = state
         .ollama_client
-        .relay(endpoint, envelope.rebuilt.clone())
+        .relay(endpoint, envelope.rebuild_for(&model)?)
         .await?;
     let caller = Caller::from(&auth.0);
     // A whole (non-streamed) answer may end without a newline: add one so its counts are read.
@@ -226,7 +234,7 @@ async fn relay(
     } else {
         upstream.body.chain(tail).boxed()
     };
-    let meter = Meter::new(state.get_ref().clone(), caller, envelope.model().to_owned());
+    let meter = Meter::new(state.get_ref().clone(), caller, model);
     let metered = metered_body(source, meter);
     let content_type = upstream
         .content_type

@@ -1,8 +1,10 @@
 //! OpenAI-compatible endpoints under `/v1`, for CI pipelines and existing SDKs.
 
 use actix_web::{get, post, web};
+use base64::Engine as _;
 use owp_ollama_client::ollama_rs::generation::embeddings::request::GenerateEmbeddingsRequest;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::models::{EmbeddingInput, embed, usable_models};
@@ -61,10 +63,56 @@ pub async fn models(
 pub struct OpenAiEmbeddingsRequest {
     /// Model name.
     model: String,
-    /// Text or texts.
-    input: EmbeddingInput,
-    /// Only `float` is supported.
+    /// A text or a list of texts (token arrays are refused: Ollama embeds text).
+    #[schema(value_type = Object)]
+    input: Value,
+    /// `float` (default) or `base64` (little-endian f32, as OpenAI sends it; the official SDKs
+    /// ask for it and decode it themselves).
     encoding_format: Option<String>,
+    /// Shorten the vectors to this many components (Ollama truncates and re-normalises).
+    dimensions: Option<u32>,
+    /// Accepted and ignored (an end-user id for abuse monitoring).
+    #[expect(dead_code, reason = "accepted so SDK calls that send it succeed")]
+    user: Option<String>,
+}
+
+/// The texts of `input`: a string or a non-empty list of strings.
+fn texts_of(input: Value) -> Result<Vec<String>, ApiError> {
+    let token_arrays = || {
+        ApiError::invalid_field(
+            "input",
+            "token arrays are not supported: send text (a string or a list of strings)",
+        )
+    };
+    let one_or_many = match input {
+        Value::String(text) => EmbeddingInput::One(text),
+        Value::Array(items) if items.iter().all(Value::is_string) => EmbeddingInput::Many(
+            items
+                .into_iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+        ),
+        Value::Array(items) if items.iter().any(|v| v.is_number() || v.is_array()) => {
+            return Err(token_arrays());
+        }
+        _ => {
+            return Err(ApiError::invalid_field(
+                "input",
+                "must be a string or a list of strings",
+            ));
+        }
+    };
+    one_or_many.into_texts()
+}
+
+/// A vector as OpenAI sends it: numbers, or base64 of little-endian f32.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum EncodedEmbedding {
+    /// `encoding_format: float`.
+    Float(Vec<f32>),
+    /// `encoding_format: base64`.
+    Base64(String),
 }
 
 /// One vector.
@@ -75,7 +123,7 @@ pub struct OpenAiEmbedding {
     /// Position of its input.
     index: usize,
     /// The vector.
-    embedding: Vec<f32>,
+    embedding: EncodedEmbedding,
 }
 
 /// Token counts (Ollama does not report them for embeddings; estimated from whitespace words).
@@ -100,6 +148,12 @@ pub struct OpenAiEmbeddings {
     usage: OpenAiUsage,
 }
 
+/// Base64 of the vector's little-endian f32 bytes.
+fn base64_of(vector: &[f32]) -> String {
+    let bytes: Vec<u8> = vector.iter().flat_map(|x| x.to_le_bytes()).collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// Embeddings, OpenAI-style.
 #[utoipa::path(tag = "openai", request_body = OpenAiEmbeddingsRequest, responses((status = 200, body = OpenAiEmbeddings)), security(("bearer" = [])))]
 #[post("/embeddings")]
@@ -109,29 +163,37 @@ pub async fn embeddings(
     body: web::Json<OpenAiEmbeddingsRequest>,
 ) -> Result<web::Json<OpenAiEmbeddings>, ApiError> {
     let body = body.into_inner();
-    if body
-        .encoding_format
-        .as_deref()
-        .is_some_and(|f| f != "float")
-    {
-        return Err(ApiError::invalid_field(
-            "encoding_format",
-            "only \"float\" is supported",
-        ));
+    let base64 = match body.encoding_format.as_deref() {
+        None | Some("float") => false,
+        Some("base64") => true,
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "encoding_format",
+                "must be \"float\" or \"base64\"",
+            ));
+        }
+    };
+    if body.dimensions == Some(0) {
+        return Err(ApiError::invalid_field("dimensions", "must be at least 1"));
     }
-    let texts = body.input.into_texts()?;
+    let texts = texts_of(body.input)?;
     let tokens = texts.iter().map(|t| t.split_whitespace().count()).sum();
-    let request = GenerateEmbeddingsRequest::new(body.model.clone(), texts.into());
+    let mut request = GenerateEmbeddingsRequest::new(body.model.clone(), texts.into());
+    request.dimensions = body.dimensions;
     let vectors = embed(&state, &auth.0, request).await?;
     Ok(web::Json(OpenAiEmbeddings {
         object: "list",
         data: vectors
             .into_iter()
             .enumerate()
-            .map(|(index, embedding)| OpenAiEmbedding {
+            .map(|(index, vector)| OpenAiEmbedding {
                 object: "embedding",
                 index,
-                embedding,
+                embedding: if base64 {
+                    EncodedEmbedding::Base64(base64_of(&vector))
+                } else {
+                    EncodedEmbedding::Float(vector)
+                },
             })
             .collect(),
         model: body.model,
@@ -140,4 +202,28 @@ pub async fn embeddings(
             total_tokens: tokens,
         },
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_is_little_endian_f32() {
+        assert_eq!(base64_of(&[1.0, -2.5]), "AACAPwAAIMA=");
+    }
+
+    #[test]
+    fn inputs_are_text_only() {
+        assert_eq!(texts_of(serde_json::json!("a")).unwrap(), ["a"]);
+        assert_eq!(texts_of(serde_json::json!(["a", "b"])).unwrap(), ["a", "b"]);
+        for tokens in [serde_json::json!([1, 2]), serde_json::json!([[1, 2]])] {
+            let Err(ApiError::Validation { detail, .. }) = texts_of(tokens) else {
+                panic!("token arrays must be refused");
+            };
+            assert!(detail.contains("token arrays"));
+        }
+        assert!(texts_of(serde_json::json!(7)).is_err());
+        assert!(texts_of(serde_json::json!([])).is_err());
+    }
 }

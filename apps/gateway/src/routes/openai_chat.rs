@@ -5,101 +5,16 @@
 use actix_web::{HttpResponse, post, web};
 use futures_util::StreamExt;
 use owp_ollama_client::ChatChunk;
-use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
-use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
-use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
-use owp_ollama_client::ollama_rs::models::ModelOptions;
-use serde::Deserialize;
 use serde_json::{Value, json};
-use utoipa::ToSchema;
 
 use owp_workshop::Caller;
 
 use super::grants::check_grants;
+use super::openai_request::CompletionRequest;
 use crate::http::auth::Auth;
 use crate::http::metering::{Meter, ensure_budget, metered, record_spend, spend_of};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
-
-/// OpenAI's chat request (the fields Ollama can honour).
-#[derive(Deserialize, ToSchema)]
-pub struct CompletionRequest {
-    /// Model name.
-    model: String,
-    /// The conversation: `{role, content}` with roles system, user, assistant, tool.
-    #[schema(value_type = Vec<Object>)]
-    messages: Vec<Value>,
-    /// Stream as Server-Sent Events.
-    #[serde(default)]
-    stream: bool,
-    /// `{"include_usage": true}` adds a usage chunk before `[DONE]`.
-    #[schema(value_type = Option<Object>)]
-    stream_options: Option<Value>,
-    /// Sampling temperature.
-    temperature: Option<f32>,
-    /// Nucleus sampling.
-    top_p: Option<f32>,
-    /// Most tokens to generate.
-    max_tokens: Option<i32>,
-    /// Tools in OpenAI's function format.
-    #[schema(value_type = Option<Vec<Object>>)]
-    tools: Option<Vec<Value>>,
-}
-
-fn to_ollama(body: &CompletionRequest) -> Result<ChatMessageRequest, ApiError> {
-    if body.messages.is_empty() {
-        return Err(ApiError::invalid_field("messages", "must not be empty"));
-    }
-    let messages = body
-        .messages
-        .iter()
-        .map(|m| {
-            let role = m["role"].as_str().unwrap_or_default();
-            if !matches!(role, "system" | "user" | "assistant" | "tool") {
-                return Err(ApiError::invalid_field(
-                    "messages",
-                    format!("unknown role {role:?}"),
-                ));
-            }
-            let content = match &m["content"] {
-                Value::String(text) => text.clone(),
-                Value::Null => String::new(),
-                Value::Array(parts) => parts
-                    .iter()
-                    .filter_map(|p| p["text"].as_str())
-                    .collect::<Vec<_>>()
-                    .join(""),
-                _ => return Err(ApiError::invalid_field("messages", "content must be text")),
-            };
-            serde_json::from_value::<ChatMessage>(json!({"role": role, "content": content}))
-                .map_err(|e| ApiError::invalid_field("messages", e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut options = serde_json::Map::new();
-    if let Some(t) = body.temperature {
-        options.insert("temperature".into(), json!(t));
-    }
-    if let Some(p) = body.top_p {
-        options.insert("top_p".into(), json!(p));
-    }
-    if let Some(n) = body.max_tokens {
-        options.insert("num_predict".into(), json!(n));
-    }
-    let options: ModelOptions = serde_json::from_value(Value::Object(options))
-        .map_err(|e| ApiError::invalid_field("temperature", e.to_string()))?;
-    let mut request = ChatMessageRequest::new(body.model.clone(), messages).options(options);
-    if let Some(tools) = &body.tools {
-        let tools = tools
-            .iter()
-            .map(|t| {
-                serde_json::from_value::<ToolInfo>(t.clone())
-                    .map_err(|e| ApiError::invalid_field("tools", e.to_string()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        request = request.tools(tools);
-    }
-    Ok(request)
-}
 
 fn tool_calls(chunk: &ChatChunk) -> Option<Value> {
     if chunk.message.tool_calls.is_empty() {
@@ -152,8 +67,8 @@ pub async fn completions(
     body: web::Json<CompletionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let request = to_ollama(&body)?;
-    check_grants(
+    let mut request = body.to_ollama()?;
+    request.model_name = check_grants(
         &auth.0,
         &body.model,
         request.tools.iter().map(|t| t.function.name.as_str()),
@@ -164,7 +79,13 @@ pub async fn completions(
     let created = chrono::Utc::now().timestamp();
     if !body.stream {
         let reply = state.ollama_client.chat(&request).await?;
-        record_spend(&state, caller, body.model.clone(), spend_of(&reply.stats)).await;
+        record_spend(
+            &state,
+            caller,
+            request.model_name.clone(),
+            spend_of(&reply.stats),
+        )
+        .await;
         let calls = tool_calls(&reply);
         let mut message = json!({"role": "assistant", "content": reply.message.content});
         if let Some(calls) = &calls {
@@ -184,7 +105,7 @@ pub async fn completions(
     let model = body.model;
     let upstream = metered(
         upstream,
-        Meter::new(state.get_ref().clone(), caller, model.clone()),
+        Meter::new(state.get_ref().clone(), caller, request.model_name.clone()),
     );
     let mut first = true;
     let mut saw_tool_calls = false;

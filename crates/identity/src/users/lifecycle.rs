@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
 use owp_db::AnyConnection;
 use owp_db::ids::{RoleId, UserId};
+use owp_db::model_name::canonical_list;
 use owp_db::schema::{sessions, users};
 use owp_rbac::{Grants, set_user_roles};
 
@@ -162,7 +163,8 @@ pub fn approve(
     })
 }
 
-/// Replaces a user's model and tool allowlists; audited `grant_changed`.
+/// Replaces a user's model and tool allowlists; audited `grant_changed`. Model names are stored
+/// in their canonical spelling; one that is not a model name is refused.
 pub fn set_grants(
     conn: &mut AnyConnection,
     ctx: &AuditContext,
@@ -172,6 +174,15 @@ pub fn set_grants(
 ) -> Result<User, IdentityError> {
     let encode =
         |list: &Option<Vec<String>>| list.as_ref().map(|l| serde_json::json!(l).to_string());
+    let grants = &Grants {
+        allowed_model_ids: grants
+            .allowed_model_ids
+            .as_deref()
+            .map(canonical_list)
+            .transpose()
+            .map_err(|e| IdentityError::Invalid("allowed_model_ids", e.to_string()))?,
+        allowed_tool_ids: grants.allowed_tool_ids.clone(),
+    };
     conn.transaction(|conn| {
         let changed = diesel::update(users::table.find(id.to_string()))
             .set((

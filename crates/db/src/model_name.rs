@@ -139,6 +139,20 @@ pub fn canonical_or_same(name: &str) -> String {
         .unwrap_or_else(|_| name.to_owned())
 }
 
+/// The canonical spelling of every name of `list`, duplicates dropped, order kept; any registry
+/// host is accepted (a grant names what is installed, whatever registry it came from).
+pub fn canonical_list(list: &[String]) -> Result<Vec<String>, ModelNameError> {
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for name in list {
+        let own_host = [name.split('/').next().unwrap_or_default().to_owned()];
+        let name = ModelName::parse(name, &own_host)?.canonical();
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
 /// Ollama's rule for one part: 1..=max characters of letters, digits, `_`, `-`, `.` (and `:`
 /// for a host's port), starting with a letter, digit or `_`.
 fn check_part(part: &str, what: &str, max: usize, host: bool) -> Result<(), String> {
@@ -234,6 +248,16 @@ mod tests {
         }
         assert_eq!(canonical("   "), Err(ModelNameError::Empty));
         assert!(canonical(&"m".repeat(81)).is_err());
+    }
+
+    #[test]
+    fn lists_are_canonical_and_unique() {
+        let list = [
+            "nomic-embed-text".to_owned(),
+            "Nomic-Embed-Text:latest".to_owned(),
+        ];
+        assert_eq!(canonical_list(&list).unwrap(), ["nomic-embed-text:latest"]);
+        assert!(canonical_list(&["a b".to_owned()]).is_err());
     }
 
     #[test]
