@@ -17,9 +17,18 @@ use tokio::task::JoinHandle;
 /// How often the committed head is looked at.
 const POLL: Duration = Duration::from_secs(2);
 
-/// Starts the task that logs heads as the chain grows; abort it when the server stops.
-pub fn watch(db: Database) -> JoinHandle<()> {
-    tokio::spawn(async move {
+/// The task logging heads as the chain grows; dropping it stops the task.
+pub struct HeadWatch(JoinHandle<()>);
+
+impl Drop for HeadWatch {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Starts the task that logs heads as the chain grows.
+pub fn watch(db: Database) -> HeadWatch {
+    HeadWatch(tokio::spawn(async move {
         let mut after: Option<i64> = None;
         let mut ticker = tokio::time::interval(POLL);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -33,7 +42,7 @@ pub fn watch(db: Database) -> JoinHandle<()> {
                 Err(err) => tracing::debug!(%err, "audit chain head not read"),
             }
         }
-    })
+    }))
 }
 
 /// Logs what changed since `after` (every interval crossed; or the head itself on the first

@@ -156,6 +156,7 @@ async fn audit_verify(config: Config, expect_head: Option<ChainHead>) -> ExitCod
         eprintln!("owp: cannot verify the audit chain: {why}");
         return ExitCode::from(EXIT_UNCHECKED);
     }
+    // Nothing is pending (checked above): this only marks the handle's schema as ready.
     let walked = match db.migrate_within(config.pool.acquire_timeout).await {
         Ok(_) => {
             db.run(move |conn| owp_audit::verify(conn, &key, expect_head.as_ref()))

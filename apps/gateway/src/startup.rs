@@ -75,7 +75,7 @@ pub struct Application {
     address: SocketAddr,
     db: Database,
     preparation: Preparation,
-    audit_heads: tokio::task::JoinHandle<()>,
+    audit_heads: audit_heads::HeadWatch,
 }
 
 impl Application {
@@ -227,7 +227,7 @@ impl Application {
     /// (target `owp::audit`), so the last head before the process ended is kept in the logs.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        self.audit_heads.abort();
+        drop(self.audit_heads);
         audit_heads::log_stored_head(&self.db, "shutdown").await;
         served
     }
