@@ -3,10 +3,12 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use owp_audit::ChainHead;
 use owp_db::Database;
 
 use crate::config::Config;
 use crate::preparation::Preparation;
+use crate::secrets::{self, LocalSecret};
 use crate::startup::{Application, ServeOptions, bootstrap_options};
 use crate::{openapi, telemetry};
 
@@ -29,10 +31,29 @@ enum Command {
     Seed,
     /// Print the OpenAPI 3.1 document as JSON.
     Openapi,
+    /// Audit trail maintenance.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the audit hash chain and print the report as JSON; exits 1 when it is not intact,
+    /// 3 when it could not be checked. Needs the same AUDIT_SECRET (or JWT secret) as the server.
+    Verify {
+        /// A head logged earlier (`owp::audit` lines, `SEQ:HASH`): the chain must still hold it,
+        /// which finds a cut-off tail.
+        #[arg(long, value_name = "SEQ:HASH")]
+        expect_head: Option<ChainHead>,
+    },
 }
 
 /// Exit code for configuration mistakes, so scripts can tell them from runtime failures.
 const EXIT_CONFIG: u8 = 2;
+/// Exit code of `owp audit verify` when the chain could not be checked at all.
+const EXIT_UNCHECKED: u8 = 3;
 
 impl Cli {
     /// Runs the chosen command.
@@ -42,6 +63,9 @@ impl Cli {
             Command::Migrate => with_config(migrate).await,
             Command::Seed => with_config(seed).await,
             Command::Serve => with_config(serve).await,
+            Command::Audit {
+                command: AuditCommand::Verify { expect_head },
+            } => with_config(|config| audit_verify(config, expect_head)).await,
         }
     }
 }
@@ -94,14 +118,70 @@ async fn migrate(config: Config) -> ExitCode {
 
 async fn seed(config: Config) -> ExitCode {
     telemetry::init(config.log_format);
+    let audit_key = match secrets::jwt_secret(&config, LocalSecret::CreateIfMissing) {
+        Ok(jwt) => secrets::audit_key(&config, &jwt),
+        Err(err) => {
+            eprintln!("owp: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let db = Database::new(&config.database_url, config.pool);
-    let preparation = Preparation::new(db, bootstrap_options(&config));
+    let preparation = Preparation::new(db, bootstrap_options(&config), audit_key);
     match preparation.ensure(config.pool.acquire_timeout).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("owp: seeding failed: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `owp audit verify`: reads only (a schema that is not current is refused, not migrated).
+async fn audit_verify(config: Config, expect_head: Option<ChainHead>) -> ExitCode {
+    telemetry::init(config.log_format);
+    let key = match secrets::existing_audit_key(&config) {
+        Ok(key) => key,
+        Err(err) => {
+            eprintln!("owp: {err}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    let db = Database::new(&config.database_url, config.pool);
+    let readiness = db.readiness(config.pool.acquire_timeout).await;
+    if !readiness.is_ready() {
+        let why = match (readiness.pending_migrations, readiness.error) {
+            (Some(pending), _) => format!("{pending} migration(s) pending: run `owp migrate`"),
+            (None, error) => error.unwrap_or_else(|| "the database does not answer".into()),
+        };
+        eprintln!("owp: cannot verify the audit chain: {why}");
+        return ExitCode::from(EXIT_UNCHECKED);
+    }
+    // Nothing is pending (checked above): this only marks the handle's schema as ready.
+    let walked = match db.migrate_within(config.pool.acquire_timeout).await {
+        Ok(_) => {
+            db.run(move |conn| owp_audit::verify(conn, &key, expect_head.as_ref()))
+                .await
+        }
+        Err(err) => Err(err),
+    };
+    let report = match walked {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("owp: cannot verify the audit chain: {err}");
+            return ExitCode::from(EXIT_UNCHECKED);
+        }
+    };
+    match serde_json::to_string_pretty(&report) {
+        Ok(json) => println!("{json}"),
+        Err(err) => {
+            eprintln!("owp: cannot print the report: {err}");
+            return ExitCode::from(EXIT_UNCHECKED);
+        }
+    }
+    if report.intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

@@ -5,6 +5,7 @@
 //! through `owp_db::Database::run`; it never writes SQL itself. It is a library as well as a
 //! binary so the test harness can start the real server in-process.
 
+mod audit_heads;
 pub mod cli;
 pub mod config;
 pub mod http;
@@ -12,6 +13,7 @@ mod ollama_probe;
 pub mod openapi;
 mod preparation;
 mod routes;
+pub mod secrets;
 pub mod startup;
 mod state;
 pub mod telemetry;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use owp_audit::{AuditContext, ChainKey};
 use owp_db::{Database, StoreError};
 use owp_identity::IdentityError;
 use owp_identity::bootstrap::{BootstrapOptions, BootstrapReport, bootstrap};
@@ -15,15 +16,18 @@ use tokio::sync::Mutex;
 pub struct Preparation {
     db: Database,
     options: BootstrapOptions,
+    audit_key: ChainKey,
     done: Arc<Mutex<Option<BootstrapReport>>>,
 }
 
 impl Preparation {
-    /// Preparation of `db` with these bootstrap options.
-    pub fn new(db: Database, options: BootstrapOptions) -> Self {
+    /// Preparation of `db` with these bootstrap options; bootstrap's audit events are chained
+    /// with `audit_key`.
+    pub fn new(db: Database, options: BootstrapOptions, audit_key: ChainKey) -> Self {
         Self {
             db,
             options,
+            audit_key,
             done: Arc::new(Mutex::new(None)),
         }
     }
@@ -36,10 +40,11 @@ impl Preparation {
         }
         self.db.migrate_within(wait).await?;
         let options = self.options.clone();
+        let ctx = AuditContext::system(self.audit_key.clone());
         let at = owp_db::time::now();
         let report = self
             .db
-            .run(move |conn| bootstrap(conn, &options, at))
+            .run(move |conn| bootstrap(conn, &ctx, &options, at))
             .await
             .map_err(|err| match err {
                 IdentityError::Store(store) => store,

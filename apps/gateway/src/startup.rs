@@ -23,8 +23,9 @@ use crate::http::security::{cors, security_headers};
 use crate::http::shared_limits::RateWindow;
 use crate::ollama_probe::OllamaProbe;
 use crate::preparation::Preparation;
+use crate::secrets::{self, LocalSecret};
 use crate::state::AppState;
-use crate::{openapi, routes};
+use crate::{audit_heads, openapi, routes};
 
 /// Routes a caller adds beside the platform's own (the test harness mounts probes this way).
 pub type ExtraRoutes = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
@@ -56,7 +57,8 @@ pub enum StartError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The local JWT secret file could not be read or written.
+    /// A server secret could not be had: the local JWT secret file could not be read or
+    /// written, or (for read-only commands) there is none to derive the audit key from.
     #[error("JWT secret: {0}")]
     Secret(String),
     /// The Ollama client could not be built.
@@ -73,6 +75,7 @@ pub struct Application {
     address: SocketAddr,
     db: Database,
     preparation: Preparation,
+    audit_heads: audit_heads::HeadWatch,
 }
 
 impl Application {
@@ -81,10 +84,13 @@ impl Application {
     /// trying to migrate in the background.
     pub async fn build(config: &Config, options: ServeOptions) -> Result<Self, StartError> {
         prepare_data_dir(config)?;
+        let jwt_secret = secrets::jwt_secret(config, LocalSecret::CreateIfMissing)?;
+        let audit_key = secrets::audit_key(config, &jwt_secret);
         let db = Database::new(&config.database_url, config.pool);
-        let preparation = Preparation::new(db.clone(), bootstrap_options(config));
+        let preparation =
+            Preparation::new(db.clone(), bootstrap_options(config), audit_key.clone());
         prepare_or_retry_later(&preparation).await;
-        let tokens = token_keys(config)?;
+        let tokens = token_keys(config, &jwt_secret);
 
         let spec = openapi::spec();
         let known_routes = web::Data::new(KnownRoutes::from_spec(
@@ -108,6 +114,7 @@ impl Application {
             ollama_client: ollama_client(config)?,
             signup_mode: config.signup_mode,
             tokens,
+            audit_key,
             api_keys: owp_credentials::ApiKeyCache::default(),
             refresh_ttl_secs: i64::try_from(config.refresh_token_ttl.as_secs()).unwrap_or(i64::MAX),
             preparation: preparation.clone(),
@@ -186,11 +193,13 @@ impl Application {
                 source,
             })?
             .run();
+        let audit_heads = audit_heads::watch(db.clone());
         Ok(Self {
             server,
             address,
             db,
             preparation,
+            audit_heads,
         })
     }
 
@@ -214,9 +223,13 @@ impl Application {
         self.preparation.report().await
     }
 
-    /// Serves until stopped through the handle.
+    /// Serves until stopped through the handle; after a stop it logs the audit chain head
+    /// (target `owp::audit`), so the last head before the process ended is kept in the logs.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        drop(self.audit_heads);
+        audit_heads::log_stored_head(&self.db, "shutdown").await;
+        served
     }
 }
 
@@ -263,58 +276,15 @@ pub fn bootstrap_options(config: &Config) -> owp_identity::bootstrap::BootstrapO
     }
 }
 
-/// The access-token keys: `JWT_SECRET`, or locally a random secret kept in the data folder so
-/// sessions survive restarts.
-fn token_keys(config: &Config) -> Result<owp_identity::tokens::TokenKeys, StartError> {
-    let secret = match &config.jwt_secret {
-        Some(secret) => secret.expose().as_bytes().to_vec(),
-        None => local_secret(&config.data_dir)?,
-    };
+/// The access-token keys over the JWT signing secret.
+fn token_keys(config: &Config, secret: &[u8]) -> owp_identity::tokens::TokenKeys {
     let algorithm = match config.jwt_algorithm {
         crate::config::JwtAlgorithm::Hs256 => jsonwebtoken::Algorithm::HS256,
         crate::config::JwtAlgorithm::Hs384 => jsonwebtoken::Algorithm::HS384,
         crate::config::JwtAlgorithm::Hs512 => jsonwebtoken::Algorithm::HS512,
     };
     let ttl = i64::try_from(config.access_token_ttl.as_secs()).unwrap_or(900);
-    Ok(owp_identity::tokens::TokenKeys::new(
-        &secret, algorithm, ttl,
-    ))
-}
-
-fn local_secret(data_dir: &std::path::Path) -> Result<Vec<u8>, StartError> {
-    let path = data_dir.join("jwt_secret");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        let existing = existing.trim();
-        if existing.len() >= 64 {
-            return Ok(existing.as_bytes().to_vec());
-        }
-    }
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| StartError::Secret(format!("{}: {e}", data_dir.display())))?;
-    let mut bytes = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    write_private(&path, &secret)
-        .map_err(|e| StartError::Secret(format!("{}: {e}", path.display())))?;
-    Ok(secret.into_bytes())
-}
-
-#[cfg(unix)]
-fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(contents.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
+    owp_identity::tokens::TokenKeys::new(secret, algorithm, ttl)
 }
 
 async fn prepare_or_retry_later(preparation: &Preparation) {

@@ -19,6 +19,8 @@ pub struct AppState {
     pub signup_mode: SignupMode,
     /// Access-token signing keys.
     pub tokens: TokenKeys,
+    /// The key of the audit hash chain (from `AUDIT_SECRET` or the JWT secret).
+    pub audit_key: owp_audit::ChainKey,
     /// Verified API keys, so requests skip argon2.
     pub api_keys: ApiKeyCache,
     /// Refresh-token (session) lifetime in seconds.

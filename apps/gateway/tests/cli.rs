@@ -10,14 +10,15 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use owp_testkit::{Backend, TestDatabase, on_both_backends};
-use support::{Owp, command};
+use owp_testkit::{Backend, TestDatabase, on_both_backends, tamper};
+use support::{JWT_SECRET, Owp, command};
 
 on_both_backends!(
     migrate_is_idempotent,
     seed_prints_secrets_once_and_the_key_works,
     sigterm_stops_the_binary_gracefully,
     sigint_stops_the_binary_gracefully,
+    audit_verify_checks_the_chain_against_the_logged_head,
 );
 
 #[test]
@@ -230,4 +231,117 @@ async fn local_jwt_secret_is_kept_in_the_data_folder() {
     owp.signal("TERM");
     let status = owp.wait(Duration::from_secs(20)).await;
     assert!(status.success(), "{status:?}: {}", owp.stderr());
+}
+
+/// The `owp::audit` head line with `reason` from JSON logs.
+fn logged_head(stderr: &str, reason: &str) -> Option<(i64, String)> {
+    stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["target"] == "owp::audit" && l["fields"]["reason"] == reason)
+        .map(|l| {
+            let fields = &l["fields"];
+            (
+                fields["seq"].as_i64().unwrap(),
+                fields["hash"].as_str().unwrap().to_owned(),
+            )
+        })
+        .next_back()
+}
+
+/// Records `n` events as a server with the test JWT secret would; returns the head's position
+/// before them.
+async fn record_events(pool: &owp_db::Database, n: usize) -> i64 {
+    use owp_audit::{AuditContext, ChainKey, EventType, NewAuditEvent};
+    pool.run(move |conn| {
+        let before = owp_audit::stored_head(conn)?.seq;
+        let ctx = AuditContext::system(ChainKey::derive(JWT_SECRET.as_bytes()));
+        for _ in 0..n {
+            let event = NewAuditEvent::new(EventType::Logout);
+            owp_audit::record(conn, &ctx, &event, owp_db::time::now())?;
+        }
+        Ok::<_, owp_db::StoreError>(before)
+    })
+    .await
+    .unwrap()
+}
+
+/// `owp audit verify` with `args`: exit code and the JSON report (`Null` when none).
+fn audit_verify(url: &str, args: &[&str], vars: &[(&str, &str)]) -> (i32, serde_json::Value) {
+    let mut all = vec![("DATABASE_URL", url)];
+    all.extend_from_slice(vars);
+    let mut argv = vec!["audit", "verify"];
+    argv.extend_from_slice(args);
+    let out = command(&argv, &all).output().unwrap();
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    let code = out.status.code().unwrap();
+    if report.is_null() {
+        assert_ne!(code, 0, "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    (code, report)
+}
+
+async fn audit_verify_checks_the_chain_against_the_logged_head(backend: Backend) {
+    let db = TestDatabase::create(backend);
+    let (code, _) = audit_verify(db.url(), &[], &[]);
+    assert_eq!(code, 3, "an unmigrated database cannot be checked");
+
+    let mut owp = Owp::serve(&[("DATABASE_URL", db.url()), ("LOG_FORMAT", "json")]).await;
+    let pool = db.migrated().await;
+    let bootstrap = record_events(&pool, 100).await;
+    tokio::time::sleep(Duration::from_secs(3)).await; // the server looks every 2 s
+    owp.signal("TERM");
+    assert!(owp.wait(Duration::from_secs(20)).await.success());
+    let interval = logged_head(owp.stderr(), "interval")
+        .unwrap_or_else(|| panic!("no head logged after 100 events in {}", owp.stderr()));
+    let at_100 = pool
+        .run(|conn| owp_audit::heads_at(conn, &[100]))
+        .await
+        .unwrap();
+    assert_eq!(interval, (100, at_100[0].hash.clone()));
+    let (seq, hash) = logged_head(owp.stderr(), "shutdown")
+        .unwrap_or_else(|| panic!("no shutdown head in {}", owp.stderr()));
+    assert_eq!(seq, bootstrap + 100);
+    let logged = format!("{seq}:{hash}");
+
+    let (code, report) = audit_verify(db.url(), &[], &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["intact"], true);
+    assert_eq!(
+        report["head"],
+        serde_json::json!({"seq": seq, "hash": hash})
+    );
+    let (code, report) = audit_verify(db.url(), &["--expect-head", &logged], &[]);
+    assert_eq!((code, &report["intact"]), (0, &serde_json::json!(true)));
+    let (code, _) = audit_verify(db.url(), &["--expect-head", "1:nope"], &[]);
+    assert_eq!(code, 2, "a malformed head is a usage error");
+    let (code, report) = audit_verify(db.url(), &[], &[("AUDIT_SECRET", "another secret")]);
+    assert_eq!(code, 1, "{report}");
+    let reason = report["first_broken"]["reason"].as_str().unwrap();
+    assert!(reason.contains("different secret"), "{reason}");
+
+    let kept = seq - 1;
+    tamper(
+        &pool,
+        format!(
+            "DELETE FROM audit_events WHERE seq > {kept}; \
+             UPDATE audit_chain SET last_seq = {kept}, \
+             last_hash = (SELECT hash FROM audit_events WHERE seq = {kept})"
+        ),
+    )
+    .await;
+    let (code, report) = audit_verify(db.url(), &[], &[]);
+    assert_eq!(
+        code, 0,
+        "without the logged head the cut is invisible: {report}"
+    );
+    let (code, report) = audit_verify(db.url(), &["--expect-head", &logged], &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["intact"], false);
+    assert_eq!(report["head"]["seq"], kept);
+    let reason = report["first_broken"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(&format!("truncated below {seq}")),
+        "{reason}"
+    );
 }

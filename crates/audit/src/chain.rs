@@ -1,6 +1,9 @@
-//! The hash of an event: SHA-256 over its canonical fields and the previous hash.
+//! The hash of an event: HMAC-SHA256 under the chain key over its canonical fields and the
+//! previous hash (plain SHA-256 for events written before the chain was keyed).
 
 use sha2::{Digest, Sha256};
+
+use crate::key::{ChainKey, hex};
 
 /// The hash the chain starts from.
 pub(crate) const GENESIS_HASH: &str =
@@ -24,9 +27,20 @@ pub(crate) struct Canonical<'a> {
 }
 
 impl Canonical<'_> {
-    /// Hex SHA-256 of the fields encoded as a JSON array: unambiguous (every value is quoted or
-    /// `null`), so no two different rows encode alike.
-    pub fn hash(&self) -> String {
+    /// Hex HMAC-SHA256 under `key` of the encoded fields: what every new event stores.
+    pub fn keyed_hash(&self, key: &ChainKey) -> String {
+        key.mac_hex(self.encode().as_bytes())
+    }
+
+    /// Hex SHA-256 of the encoded fields: how events written before the chain was keyed (those
+    /// below `audit_chain.keyed_from_seq`) were hashed.
+    pub fn plain_hash(&self) -> String {
+        hex(&Sha256::digest(self.encode().as_bytes()))
+    }
+
+    /// The fields as a JSON array: unambiguous (every value is quoted or `null`), so no two
+    /// different rows encode alike.
+    fn encode(&self) -> String {
         let occurred_at = self.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string();
         let fields = serde_json::json!([
             self.seq,
@@ -43,8 +57,7 @@ impl Canonical<'_> {
             self.detail,
             self.prev_hash,
         ]);
-        let digest = Sha256::digest(fields.to_string().as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        fields.to_string()
     }
 }
 
@@ -77,14 +90,47 @@ mod tests {
 
     #[test]
     fn any_field_change_changes_the_hash() {
-        let base = sample(NO_FACTS, None).hash();
-        assert_eq!(base.len(), 64);
-        assert_eq!(base, sample(NO_FACTS, None).hash());
-        assert_ne!(base, sample("{\"a\":1}", None).hash());
+        let key = ChainKey::derive(b"test secret");
+        for hash in [
+            |c: &Canonical<'_>| c.plain_hash(),
+            |c: &Canonical<'_>| c.keyed_hash(&ChainKey::derive(b"test secret")),
+        ] {
+            let base = hash(&sample(NO_FACTS, None));
+            assert_eq!(base.len(), 64);
+            assert_eq!(base, hash(&sample(NO_FACTS, None)));
+            assert_ne!(base, hash(&sample("{\"a\":1}", None)));
+            assert_ne!(
+                base,
+                hash(&sample(NO_FACTS, Some(""))),
+                "empty and missing differ"
+            );
+        }
         assert_ne!(
-            base,
-            sample(NO_FACTS, Some("")).hash(),
-            "empty and missing differ"
+            sample(NO_FACTS, None).plain_hash(),
+            sample(NO_FACTS, None).keyed_hash(&key)
+        );
+    }
+
+    #[test]
+    fn the_keyed_hash_differs_per_key() {
+        let row = sample(NO_FACTS, None);
+        let a = row.keyed_hash(&ChainKey::derive(b"secret a"));
+        let b = row.keyed_hash(&ChainKey::derive(b"secret b"));
+        assert_ne!(a, b);
+        assert_eq!(a, row.keyed_hash(&ChainKey::derive(b"secret a")));
+    }
+
+    #[test]
+    fn the_plain_hash_is_unchanged_for_old_rows() {
+        // Pinned: rows written before keying must keep verifying with exactly this encoding.
+        assert_eq!(
+            sample(NO_FACTS, None).plain_hash(),
+            hex(&Sha256::digest(
+                format!(
+                    "[1,\"id\",\"2023-11-14T22:13:20.000001\",\"login_success\",null,\"u\",null,null,null,null,null,\"{{}}\",\"{GENESIS_HASH}\"]"
+                )
+                .as_bytes()
+            ))
         );
     }
 }

@@ -4,6 +4,8 @@ use chrono::NaiveDateTime;
 use owp_db::ids::{AuditEventId, CredentialId, OrganizationId, UserId};
 use serde::Serialize;
 
+use crate::key::ChainKey;
+
 /// Every kind of event the platform records; stored as its snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -134,9 +136,12 @@ impl std::str::FromStr for EventType {
     }
 }
 
-/// Where a request came from; the gateway fills it once per request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Where a request came from, and the key its events are chained with; the gateway fills it
+/// once per request. There is no `Default`: every context names the server's [`ChainKey`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditContext {
+    /// The key [`crate::record`] hashes the event with.
+    pub chain_key: ChainKey,
     /// The signed-in user acting, if any.
     pub actor_user_id: Option<UserId>,
     /// The tenant the action happens in.
@@ -147,6 +152,20 @@ pub struct AuditContext {
     pub user_agent: Option<String>,
     /// The request id of the access log.
     pub request_id: Option<String>,
+}
+
+impl AuditContext {
+    /// A context without actor, tenant or client: the system itself acting (bootstrap, CLI).
+    pub fn system(chain_key: ChainKey) -> Self {
+        Self {
+            chain_key,
+            actor_user_id: None,
+            organization_id: None,
+            ip: None,
+            user_agent: None,
+            request_id: None,
+        }
+    }
 }
 
 /// One event to record.

@@ -3,17 +3,24 @@
 //! Owns the append-only `audit_events` table. Every security-relevant change (sign-in, role
 //! change, key issue, model pull, …) is recorded with [`record`] on the connection of the
 //! transaction that makes the change, so an event exists exactly when its change does. Each row
-//! stores the SHA-256 of its canonical fields plus the previous row's hash, and [`verify`] walks
-//! that chain, so an edited, deleted or re-ordered row is detected. Nothing here updates or
-//! deletes an event. Crate order: audit → db.
+//! stores the HMAC-SHA256, under a [`ChainKey`] derived from a server secret that is not in the
+//! database, of its canonical fields plus the previous row's hash, and [`verify`] walks that
+//! chain, so an edited, deleted, re-ordered or re-hashed row is detected. A tail cut off together
+//! with the stored head is detected against a [`ChainHead`] kept elsewhere (the server logs one
+//! every [`HEAD_LOG_INTERVAL`] events). Events written before keying keep their plain SHA-256.
+//! Nothing here updates or deletes an event. Crate order: audit → db.
 
 mod chain;
 mod event;
+mod head;
+mod key;
 mod query;
 mod record;
 mod verify;
 
 pub use event::{AuditContext, AuditEvent, EventType, NewAuditEvent, UnknownEventType};
+pub use head::{ChainHead, HEAD_LOG_INTERVAL, InvalidChainHead, heads_at, log_points, stored_head};
+pub use key::ChainKey;
 pub use query::{AuditFilter, query};
 pub use record::record;
 pub use verify::{ChainBreak, ChainReport, verify};

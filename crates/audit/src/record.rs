@@ -28,10 +28,11 @@ struct EventRow<'a> {
     hash: &'a str,
 }
 
-/// Appends `event` at time `at`. Call it with the connection of the transaction that makes the
-/// change, so both commit or neither does; it opens a savepoint of its own. Bumping the chain
-/// head first takes its row lock (PostgreSQL) or the write lock (SQLite), so concurrent writers
-/// append one after the other and the chain never forks.
+/// Appends `event` at time `at`, hashed with HMAC-SHA256 under `ctx.chain_key`. Call it with the
+/// connection of the transaction that makes the change, so both commit or neither does; it
+/// opens a savepoint of its own. Bumping the chain head first takes its row lock (PostgreSQL) or
+/// the write lock (SQLite), so concurrent writers append one after the other and the chain never
+/// forks. The first keyed event also stores the key's fingerprint beside the head.
 pub fn record(
     conn: &mut AnyConnection,
     ctx: &AuditContext,
@@ -42,9 +43,13 @@ pub fn record(
         diesel::update(audit_chain::table.find(1))
             .set(audit_chain::last_seq.eq(audit_chain::last_seq + 1))
             .execute(conn)?;
-        let (seq, prev_hash): (i64, String) = audit_chain::table
+        let (seq, prev_hash, fingerprint): (i64, String, Option<String>) = audit_chain::table
             .find(1)
-            .select((audit_chain::last_seq, audit_chain::last_hash))
+            .select((
+                audit_chain::last_seq,
+                audit_chain::last_hash,
+                audit_chain::key_fingerprint,
+            ))
             .first(conn)?;
 
         let id = AuditEventId::new();
@@ -69,7 +74,7 @@ pub fn record(
             detail: &detail,
             prev_hash: &prev_hash,
         };
-        let hash = canonical.hash();
+        let hash = canonical.keyed_hash(&ctx.chain_key);
         diesel::insert_into(audit_events::table)
             .values(EventRow {
                 id: &id_text,
@@ -91,6 +96,11 @@ pub fn record(
         diesel::update(audit_chain::table.find(1))
             .set(audit_chain::last_hash.eq(&hash))
             .execute(conn)?;
+        if fingerprint.is_none() {
+            diesel::update(audit_chain::table.find(1))
+                .set(audit_chain::key_fingerprint.eq(ctx.chain_key.fingerprint()))
+                .execute(conn)?;
+        }
         Ok(id)
     })
 }

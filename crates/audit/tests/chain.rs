@@ -9,7 +9,9 @@
 
 use chrono::TimeDelta;
 use diesel::Connection;
-use owp_audit::{AuditContext, AuditFilter, EventType, NewAuditEvent, query, record, verify};
+use owp_audit::{
+    AuditContext, AuditFilter, ChainKey, ChainReport, EventType, NewAuditEvent, query, record,
+};
 use owp_db::ids::UserId;
 use owp_db::{Database, Page, StoreError};
 use owp_testkit::{Backend, TestDatabase, on_both_backends, tamper};
@@ -23,8 +25,23 @@ on_both_backends!(
     a_rolled_back_change_leaves_no_event,
 );
 
+/// The key every event of these tests is chained with.
+fn key() -> ChainKey {
+    ChainKey::derive(b"chain test secret")
+}
+
+fn system() -> AuditContext {
+    AuditContext::system(key())
+}
+
+/// Verifies with [`key`] and no expected head.
+fn verify(conn: &mut owp_db::AnyConnection) -> Result<ChainReport, StoreError> {
+    owp_audit::verify(conn, &key(), None)
+}
+
 fn ctx(actor: UserId) -> AuditContext {
     AuditContext {
+        chain_key: key(),
         actor_user_id: Some(actor),
         organization_id: None,
         ip: Some("127.0.0.1".into()),
@@ -58,7 +75,7 @@ async fn records_filters_and_verifies(backend: Backend) {
     let (alice, _) = seed(&db, 5).await;
     db.run(|conn| {
         let event = NewAuditEvent::new(EventType::ApiKeyIssued);
-        record(conn, &AuditContext::default(), &event, owp_db::time::now())
+        record(conn, &system(), &event, owp_db::time::now())
     })
     .await
     .unwrap();
@@ -94,6 +111,10 @@ async fn records_filters_and_verifies(backend: Backend) {
     assert_eq!(keys.total, 1);
     assert!(report.intact, "{report:?}");
     assert_eq!(report.checked, 6);
+    assert_eq!(report.keyed_from_seq, 1, "a new database keys every event");
+    let stored = db.run(owp_audit::stored_head).await.unwrap();
+    assert_eq!(report.head, stored);
+    assert_eq!(stored.seq, 6);
 
     let first = alices.items.last().unwrap().occurred_at;
     let window = db
@@ -157,7 +178,7 @@ async fn concurrent_writers_keep_one_chain(backend: Backend) {
                 for _ in 0..10 {
                     db.run(|conn| {
                         let event = NewAuditEvent::new(EventType::Logout);
-                        record(conn, &AuditContext::default(), &event, owp_db::time::now())
+                        record(conn, &system(), &event, owp_db::time::now())
                     })
                     .await
                     .unwrap();
@@ -180,7 +201,7 @@ async fn a_rolled_back_change_leaves_no_event(backend: Backend) {
         .run(|conn| {
             conn.transaction(|conn| {
                 let event = NewAuditEvent::new(EventType::UserCreated);
-                record(conn, &AuditContext::default(), &event, owp_db::time::now())?;
+                record(conn, &system(), &event, owp_db::time::now())?;
                 Err::<(), _>(StoreError::Conflict {
                     field: "email".into(),
                 })
@@ -204,4 +225,5 @@ async fn a_rolled_back_change_leaves_no_event(backend: Backend) {
         .unwrap();
     assert_eq!(events.total, 0);
     assert!(report.intact && report.checked == 0, "{report:?}");
+    assert_eq!(report.head, owp_audit::ChainHead::genesis());
 }

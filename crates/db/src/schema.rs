@@ -61,6 +61,11 @@ diesel::table! {
         last_seq -> BigInt,
         /// `hash` of the newest event.
         last_hash -> Text,
+        /// First `seq` hashed with the server's audit key (HMAC-SHA256); older events were
+        /// written before keying and verify as plain SHA-256. Set once, by the migration.
+        keyed_from_seq -> BigInt,
+        /// Fingerprint of the key the keyed events were written with (`NULL` until the first).
+        key_fingerprint -> Nullable<Text>,
     }
 }
 

@@ -58,14 +58,15 @@ fn random_password() -> String {
 }
 
 /// Seeds system roles and makes sure the admin exists with a password and a bootstrap key.
-/// Running it again changes nothing unless `force` asks for a new password.
+/// Running it again changes nothing unless `force` asks for a new password. Its events are
+/// recorded under `ctx` (the system context, carrying the server's audit chain key).
 pub fn bootstrap(
     conn: &mut AnyConnection,
+    ctx: &AuditContext,
     options: &BootstrapOptions,
     at: NaiveDateTime,
 ) -> Result<BootstrapReport, IdentityError> {
     seed_system_roles(conn, at)?;
-    let ctx = AuditContext::default();
     let mut report = BootstrapReport {
         email: ADMIN_EMAIL.to_owned(),
         ..BootstrapReport::default()
@@ -85,7 +86,7 @@ pub fn bootstrap(
                 let password = chosen_password();
                 store(
                     conn,
-                    &ctx,
+                    ctx,
                     existing.id,
                     &password,
                     EventType::PasswordSet,
@@ -109,9 +110,9 @@ pub fn bootstrap(
                 status: UserStatus::Active,
                 roles,
             };
-            let user = create_user(conn, &ctx, &new, EventType::UserCreated, at)?;
+            let user = create_user(conn, ctx, &new, EventType::UserCreated, at)?;
             let password = chosen_password();
-            store(conn, &ctx, user.id, &password, EventType::PasswordSet, at)?;
+            store(conn, ctx, user.id, &password, EventType::PasswordSet, at)?;
             report.password = Some(password);
             user.id
         }
@@ -123,7 +124,7 @@ pub fn bootstrap(
             scopes: None,
             allowed_model_ids: None,
         };
-        let (_, secret) = issue_api_key(conn, &ctx, admin, &key, at)
+        let (_, secret) = issue_api_key(conn, ctx, admin, &key, at)
             .map_err(|e| IdentityError::Invalid("api_key", e.to_string()))?;
         report.api_key = Some(secret);
     }

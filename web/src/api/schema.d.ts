@@ -96,7 +96,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Walk the hash chain and name the first edited, missing or re-ordered event. */
+        /**
+         * Walk the hash chain and name the first edited, missing, re-ordered or re-hashed event;
+         *     with `expect_head`, also a tail cut off below that head.
+         */
         get: operations["verify"];
         put?: never;
         post?: never;
@@ -1078,6 +1081,31 @@ export interface components {
              */
             used: number;
         };
+        /** @description Where and how the chain breaks. */
+        ChainBreakView: {
+            /** @description The id of the event found there (absent when it is missing). */
+            id?: string | null;
+            /**
+             * @description What is wrong: edited, missing, not linked, keyed with a different secret, truncated
+             *     below the expected head, or a different hash at the expected head.
+             */
+            reason: string;
+            /**
+             * Format: int64
+             * @description The chain position expected at the break.
+             */
+            seq: number;
+        };
+        /** @description A chain position. */
+        ChainHeadView: {
+            /** @description Hex hash of the event at `seq`. */
+            hash: string;
+            /**
+             * Format: int64
+             * @description Event position (0 = the empty chain).
+             */
+            seq: number;
+        };
         /** @description The outcome of walking the hash chain. */
         ChainReportView: {
             /**
@@ -1085,10 +1113,17 @@ export interface components {
              * @description Events checked.
              */
             checked: number;
-            /** @description The first event that does not fit. */
-            first_broken?: Record<string, never> | null;
-            /** @description Whether every event checked out. */
+            first_broken?: components["schemas"]["ChainBreakView"] | null;
+            /** @description The last verified position: the newest event when intact, else the one before the break. */
+            head: components["schemas"]["ChainHeadView"];
+            /** @description Whether every event checked out (and the expected head, if given, is in the chain). */
             intact: boolean;
+            /**
+             * Format: int64
+             * @description Events from this position on are keyed with the server's audit secret; older ones
+             *     predate keying and carry plain SHA-256 hashes.
+             */
+            keyed_from_seq: number;
         };
         /** @description A password change. */
         ChangePassword: {
@@ -2080,7 +2115,13 @@ export interface operations {
     };
     verify: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description A head logged earlier as `SEQ:HASH` (the `owp::audit` log lines): the chain must still
+                 *     hold that event with that hash, which finds a cut-off tail.
+                 */
+                expect_head?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2093,6 +2134,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChainReportView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

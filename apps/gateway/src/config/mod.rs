@@ -65,6 +65,8 @@ pub struct Config {
     pub pool: PoolOptions,
     /// `JWT_SECRET`; absent in local mode means "generate one per data directory".
     pub jwt_secret: Option<Secret>,
+    /// `AUDIT_SECRET`: keys the audit hash chain; absent means "derive from the JWT secret".
+    pub audit_secret: Option<Secret>,
     /// `JWT_ALG`.
     pub jwt_algorithm: JwtAlgorithm,
     /// `ACCESS_TOKEN_TTL`.

@@ -10,7 +10,7 @@ use super::{Config, ConfigError, Environment, JwtAlgorithm, LogFormat, Secret, S
 
 type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-/// Shortest `JWT_SECRET` accepted in prod: 32 bytes is HS256's key size.
+/// Shortest `JWT_SECRET` (and `AUDIT_SECRET`) accepted in prod: 32 bytes is HS256's key size.
 const MIN_PROD_SECRET_BYTES: usize = 32;
 const DEFAULT_DATA_DIR: &str = "./data";
 const PROD_OLLAMA_URL: &str = "http://ollama.default.svc.cluster.local:11434";
@@ -57,6 +57,7 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
             .unwrap_or(PoolOptions::default().acquire_timeout),
     };
     let jwt_secret = problems.check(jwt_secret(env, prod)).flatten();
+    let audit_secret = problems.check(audit_secret(env, prod)).flatten();
     let jwt_algorithm = problems
         .check(choice(
             env,
@@ -147,6 +148,7 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
             database_url,
             pool,
             jwt_secret,
+            audit_secret,
             jwt_algorithm,
             access_token_ttl,
             refresh_token_ttl,
@@ -270,6 +272,18 @@ fn jwt_secret(env: Lookup<'_>, prod: bool) -> Result<Option<Secret>, String> {
             "JWT_SECRET is required when ENVIRONMENT=prod (at least {MIN_PROD_SECRET_BYTES} random bytes)"
         )),
         None => Ok(None),
+    }
+}
+
+/// `AUDIT_SECRET` is optional (the JWT secret stands in for it), but in prod one that is given
+/// must be as strong as `JWT_SECRET`.
+fn audit_secret(env: Lookup<'_>, prod: bool) -> Result<Option<Secret>, String> {
+    match env("AUDIT_SECRET") {
+        Some(secret) if prod && secret.len() < MIN_PROD_SECRET_BYTES => Err(format!(
+            "AUDIT_SECRET must be at least {MIN_PROD_SECRET_BYTES} bytes when ENVIRONMENT=prod (got {})",
+            secret.len()
+        )),
+        other => Ok(other.map(Secret::new)),
     }
 }
 

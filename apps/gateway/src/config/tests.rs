@@ -146,3 +146,27 @@ fn ollama_url_override_and_trailing_slash() {
     let c = config(&[("OLLAMA_BASE_URL", "http://gpu-box:11434/")]).unwrap();
     assert_eq!(c.ollama_base_url, "http://gpu-box:11434");
 }
+
+#[test]
+fn audit_secret_is_optional_but_strong_in_prod() {
+    assert!(config(&[]).unwrap().audit_secret.is_none());
+    let local = config(&[("AUDIT_SECRET", "short is fine locally")]).unwrap();
+    assert_eq!(
+        local.audit_secret.as_ref().map(Secret::expose),
+        Some("short is fine locally")
+    );
+    assert!(!format!("{local:?}").contains("short is fine"));
+    let prod = [("ENVIRONMENT", "prod"), ("JWT_SECRET", STRONG)];
+    assert!(
+        config(&prod).unwrap().audit_secret.is_none(),
+        "JWT_SECRET stands in"
+    );
+    let short = config(&[prod[0], prod[1], ("AUDIT_SECRET", "short")]).unwrap_err();
+    assert!(
+        short
+            .to_string()
+            .contains("AUDIT_SECRET must be at least 32 bytes"),
+        "{short}"
+    );
+    assert!(config(&[prod[0], prod[1], ("AUDIT_SECRET", STRONG)]).is_ok());
+}

@@ -23,8 +23,8 @@ pub struct Auth(pub Principal);
 
 impl Auth {
     /// Audit context naming this caller.
-    pub fn audit(&self, req: &HttpRequest) -> AuditContext {
-        let mut ctx = audit_context(req);
+    pub fn audit(&self, req: &HttpRequest, state: &AppState) -> AuditContext {
+        let mut ctx = audit_context(req, state);
         ctx.actor_user_id = Some(self.0.user_id);
         ctx.organization_id = Some(self.0.organization_id);
         ctx
@@ -109,14 +109,14 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
 }
 
 /// Where a request came from, for audit events of anonymous or authenticated callers and for
-/// throttling by address. The address is the TCP peer, or what `X-Forwarded-For` /
-/// `Forwarded` say when the peer is one of `TRUSTED_PROXIES`.
-pub fn audit_context(req: &HttpRequest) -> AuditContext {
-    let state = req.app_data::<web::Data<AppState>>();
+/// throttling by address, with the server's audit chain key. The address is the TCP peer, or
+/// what `X-Forwarded-For` / `Forwarded` say when the peer is one of `TRUSTED_PROXIES`.
+pub fn audit_context(req: &HttpRequest, state: &AppState) -> AuditContext {
     AuditContext {
+        chain_key: state.audit_key.clone(),
         actor_user_id: None,
         organization_id: None,
-        ip: client_ip(req, state.map(|s| &s.trusted_proxies)).map(|ip| ip.to_string()),
+        ip: client_ip(req, Some(&state.trusted_proxies)).map(|ip| ip.to_string()),
         user_agent: req
             .headers()
             .get(header::USER_AGENT)

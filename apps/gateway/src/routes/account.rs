@@ -129,7 +129,7 @@ pub async fn change_password(
     .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?
     .ok_or_else(|| ApiError::invalid_field("current_password", "is not correct"))?
     .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let keep = auth.0.session_id;
     let at = owp_db::time::now();
     state
@@ -196,7 +196,7 @@ pub async fn register(
     let body = body.into_inner();
     owp_identity::users::normalize_email(&body.email)?;
     let phc = hash_new_password("password", body.password).await?;
-    let ctx = audit_context(&req);
+    let ctx = audit_context(&req, &state);
     let at = owp_db::time::now();
     let user = state
         .db
@@ -232,7 +232,7 @@ pub(crate) async fn throttle_registration(
     state: &AppState,
     req: &HttpRequest,
 ) -> Result<(), ApiError> {
-    let address = audit_context(req).ip.unwrap_or_default();
+    let address = audit_context(req, state).ip.unwrap_or_default();
     state
         .sign_in_throttle
         .register(&address)

@@ -164,7 +164,7 @@ async fn issue(
         scopes: body.scopes,
         allowed_model_ids,
     };
-    let ctx = auth.audit(req);
+    let ctx = auth.audit(req, state);
     let key = state
         .db
         .run(move |conn| insert_api_key(conn, &ctx, owner, &new, &prefix, &hash, now))
@@ -199,7 +199,7 @@ async fn revoke(
     let key: CredentialId = key
         .parse()
         .map_err(|_| ApiError::NotFound("not found".into()))?;
-    let ctx = auth.audit(req);
+    let ctx = auth.audit(req, state);
     let principal = auth.0;
     let at = owp_db::time::now();
     let revoked = state

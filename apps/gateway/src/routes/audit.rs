@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use owp_audit::{AuditEvent, AuditFilter, ChainReport, EventType};
+use owp_audit::{AuditEvent, AuditFilter, ChainHead, ChainReport, EventType};
 use owp_db::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -137,16 +137,51 @@ pub async fn list(
     }))
 }
 
+/// Options of the chain walk.
+#[derive(Deserialize, IntoParams)]
+pub struct VerifyQuery {
+    /// A head logged earlier as `SEQ:HASH` (the `owp::audit` log lines): the chain must still
+    /// hold that event with that hash, which finds a cut-off tail.
+    expect_head: Option<String>,
+}
+
+/// A chain position.
+#[derive(Serialize, ToSchema)]
+pub struct ChainHeadView {
+    /// Event position (0 = the empty chain).
+    seq: i64,
+    /// Hex hash of the event at `seq`.
+    hash: String,
+}
+
+/// Where and how the chain breaks.
+#[derive(Serialize, ToSchema)]
+pub struct ChainBreakView {
+    /// The chain position expected at the break.
+    seq: i64,
+    /// The id of the event found there (absent when it is missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    /// What is wrong: edited, missing, not linked, keyed with a different secret, truncated
+    /// below the expected head, or a different hash at the expected head.
+    reason: String,
+}
+
 /// The outcome of walking the hash chain.
 #[derive(Serialize, ToSchema)]
 pub struct ChainReportView {
-    /// Whether every event checked out.
+    /// Whether every event checked out (and the expected head, if given, is in the chain).
     intact: bool,
     /// Events checked.
     checked: i64,
+    /// The last verified position: the newest event when intact, else the one before the break.
+    head: ChainHeadView,
+    /// Events from this position on are keyed with the server's audit secret; older ones
+    /// predate keying and carry plain SHA-256 hashes.
+    keyed_from_seq: i64,
     /// The first event that does not fit.
-    #[schema(value_type = Option<Object>)]
-    first_broken: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_broken: Option<ChainBreakView>,
 }
 
 impl From<ChainReport> for ChainReportView {
@@ -154,23 +189,46 @@ impl From<ChainReport> for ChainReportView {
         Self {
             intact: report.intact,
             checked: report.checked,
-            first_broken: report.first_broken.map(|b| serde_json::json!(b)),
+            head: ChainHeadView {
+                seq: report.head.seq,
+                hash: report.head.hash,
+            },
+            keyed_from_seq: report.keyed_from_seq,
+            first_broken: report.first_broken.map(|b| ChainBreakView {
+                seq: b.seq,
+                id: b.id,
+                reason: b.reason,
+            }),
         }
     }
 }
 
-/// Walk the hash chain and name the first edited, missing or re-ordered event.
+/// Walk the hash chain and name the first edited, missing, re-ordered or re-hashed event;
+/// with `expect_head`, also a tail cut off below that head.
 #[utoipa::path(
     tag = "audit",
-    responses((status = 200, body = ChainReportView)),
+    params(VerifyQuery),
+    responses((status = 200, body = ChainReportView), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
 #[get("/audit/verify")]
 pub async fn verify(
     state: web::Data<AppState>,
     _auth: Auth,
+    query: web::Query<VerifyQuery>,
 ) -> Result<web::Json<ChainReportView>, ApiError> {
-    let report = state.db.run(owp_audit::verify).await?;
+    let expected = query
+        .expect_head
+        .as_deref()
+        .filter(|h| !h.is_empty())
+        .map(str::parse::<ChainHead>)
+        .transpose()
+        .map_err(|e| ApiError::invalid_field("expect_head", e.to_string()))?;
+    let key = state.audit_key.clone();
+    let report = state
+        .db
+        .run(move |conn| owp_audit::verify(conn, &key, expected.as_ref()))
+        .await?;
     Ok(web::Json(report.into()))
 }
 

@@ -66,7 +66,7 @@ async fn sign_in(
             "is required",
         ));
     }
-    let ctx = audit_context(req);
+    let ctx = audit_context(req, state);
     let address = ctx.ip.clone().unwrap_or_default();
     if let Err(retry_after) = state.sign_in_throttle.reserve(&email, &address).await {
         let event = failure_event(None, "throttled")
@@ -260,7 +260,7 @@ pub async fn refresh(
     req: HttpRequest,
     body: web::Json<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let ctx = audit_context(&req);
+    let ctx = audit_context(&req, &state);
     let presented = body.into_inner().refresh_token;
     let at = owp_db::time::now();
     let outcome = state
@@ -297,7 +297,7 @@ pub async fn logout(
     req: HttpRequest,
     auth: Auth,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let at = owp_db::time::now();
     let user = auth.0.user_id;
     match auth.0.session_id {

@@ -93,7 +93,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let names = body.roles.unwrap_or_else(|| vec!["user".to_owned()]);
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let principal = auth.0;
     let at = owp_db::time::now();
     let (invitation, token) = state
@@ -169,7 +169,7 @@ pub async fn revoke(
     let id: InvitationId = id
         .parse()
         .map_err(|_| ApiError::NotFound("not found".into()))?;
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let organization = visible_organization(&auth.0);
     let at = owp_db::time::now();
     let invitation = state
@@ -210,7 +210,7 @@ pub async fn accept(
     super::account::throttle_registration(&state, &req).await?;
     let body = body.into_inner();
     let phc = hash_new_password("password", body.password).await?;
-    let ctx = audit_context(&req);
+    let ctx = audit_context(&req, &state);
     let at = owp_db::time::now();
     let user = state
         .db

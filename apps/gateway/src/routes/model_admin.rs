@@ -44,7 +44,7 @@ pub async fn pull(
     ModelName::parse(&name, &state.model_registries)
         .map_err(|e| ApiError::invalid_field("name", e.to_string()))?;
     let progress = state.ollama_client.pull_stream(&name).await?;
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let db = state.db.clone();
     let events = progress.then(move |item| {
         let (db, ctx, name) = (db.clone(), ctx.clone(), name.clone());
@@ -93,7 +93,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let name = name.into_inner();
     state.ollama_client.delete(&name).await?;
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let event =
         NewAuditEvent::new(EventType::ModelDeleted).detail(serde_json::json!({"model": name}));
     let at = owp_db::time::now();

@@ -119,7 +119,7 @@ pub async fn create_role(
         description: body.description.unwrap_or_default(),
         permissions: body.permissions,
     };
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let organization = auth.0.organization_id;
     let at = owp_db::time::now();
     let role = state
@@ -198,7 +198,7 @@ pub async fn patch_role(
         add_permissions: body.add_permissions,
         remove_permissions: body.remove_permissions,
     };
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let organization = auth.0.organization_id;
     let at = owp_db::time::now();
     let role = state
@@ -223,7 +223,7 @@ pub async fn delete_role(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_role_id(&id)?;
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let organization = auth.0.organization_id;
     let at = owp_db::time::now();
     state

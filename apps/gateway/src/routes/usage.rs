@@ -274,7 +274,7 @@ pub async fn put_user_quota(
 ) -> Result<web::Json<QuotaBody>, ApiError> {
     let id = parse_user_id(&id)?;
     let quota = Quota::from(body.into_inner());
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let principal = auth.0;
     let at = owp_db::time::now();
     let set = state
@@ -315,7 +315,7 @@ pub async fn put_key_quota(
         .parse()
         .map_err(|_| ApiError::NotFound("not found".into()))?;
     let quota = Quota::from(body.into_inner());
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let principal = auth.0;
     let at = owp_db::time::now();
     let set = state

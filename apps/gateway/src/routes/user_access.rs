@@ -68,7 +68,7 @@ pub async fn put_grants(
         allowed_model_ids: body.allowed_model_ids,
         allowed_tool_ids: body.allowed_tool_ids,
     };
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let principal = auth.0;
     let at = owp_db::time::now();
     let user = state
@@ -121,7 +121,7 @@ pub async fn approve_user(
 ) -> Result<web::Json<UserView>, ApiError> {
     let id = parse_user_id(&id)?;
     let body = body.into_inner();
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let principal = auth.0;
     let at = owp_db::time::now();
     let user = state

@@ -71,7 +71,7 @@ pub async fn create_user(
     auth: Auth,
     body: web::Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let body = body.into_inner();
     let organization_id = match body.organization_id.as_deref() {
         None => auth.0.organization_id,
@@ -228,7 +228,7 @@ pub async fn patch_user(
     let id = parse_user_id(&id)?;
     let body = body.into_inner();
     guard_self(&auth.0, id, body.active == Some(false), "disable")?;
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let principal = auth.0;
     let at = owp_db::time::now();
     let user = state
@@ -302,7 +302,7 @@ pub async fn disable_user(
 ) -> Result<web::Json<UserView>, ApiError> {
     let id = parse_user_id(&id)?;
     guard_self(&auth.0, id, true, "disable")?;
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let principal = auth.0;
     let at = owp_db::time::now();
     let user = state
@@ -353,7 +353,7 @@ pub async fn set_password(
         .run(move |conn| reachable_user(conn, &principal, id))
         .await?;
     let phc = hash_new_password("password", password).await?;
-    let ctx = auth.audit(&req);
+    let ctx = auth.audit(&req, &state);
     let keep = (auth.0.user_id == id)
         .then_some(auth.0.session_id)
         .flatten();

@@ -13,6 +13,9 @@ pub struct Owp {
     pub bootstrap_lines: Vec<String>,
 }
 
+/// The `JWT_SECRET` every [`command`] gets (the audit key is derived from it).
+pub const JWT_SECRET: &str = "binary-test-secret-binary-test-secret-01";
+
 /// `owp` with a clean environment plus `vars` (a JWT secret is set, so nothing is written to
 /// the working folder).
 pub fn command(args: &[&str], vars: &[(&str, &str)]) -> Command {
@@ -21,7 +24,7 @@ pub fn command(args: &[&str], vars: &[(&str, &str)]) -> Command {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("OLLAMA_BASE_URL", "http://127.0.0.1:9")
-        .env("JWT_SECRET", "binary-test-secret-binary-test-secret-01")
+        .env("JWT_SECRET", JWT_SECRET)
         .current_dir(std::env::temp_dir());
     for (name, value) in vars {
         cmd.env(name, value);

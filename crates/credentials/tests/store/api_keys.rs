@@ -2,7 +2,7 @@
 
 use chrono::TimeDelta;
 use diesel::Connection;
-use owp_audit::{EventType, verify};
+use owp_audit::EventType;
 use owp_credentials::{
     ApiKeyInfo, CredentialError, NewApiKey, generate_api_key, get_api_key, has_api_key_labelled,
     hash_api_key, insert_api_key, issue_api_key, list_api_keys, revoke_api_key,
@@ -11,7 +11,7 @@ use owp_db::ids::{CredentialId, UserId};
 use owp_db::{Database, StoreError};
 use owp_testkit::{Backend, TestDatabase, on_both_backends};
 
-use crate::{credential_counts, ctx, events, new_user};
+use crate::{credential_counts, ctx, events, new_user, verify};
 
 on_both_backends!(
     issued_keys_are_listed_without_secrets,

@@ -21,8 +21,19 @@ use owp_db::{Database, Page, StoreError};
 /// The organization every migrated database starts with.
 const DEFAULT_ORG: &str = "019ab0c4-0000-7000-8000-000000000001";
 
+/// The audit chain key of these tests.
+fn chain_key() -> owp_audit::ChainKey {
+    owp_audit::ChainKey::derive(b"credentials test secret")
+}
+
+/// Walks the audit chain with [`chain_key`].
+fn verify(conn: &mut owp_db::AnyConnection) -> Result<owp_audit::ChainReport, StoreError> {
+    owp_audit::verify(conn, &chain_key(), None)
+}
+
 fn ctx(actor: UserId) -> AuditContext {
     AuditContext {
+        chain_key: chain_key(),
         actor_user_id: Some(actor),
         organization_id: Some(DEFAULT_ORG.parse().unwrap()),
         ip: Some("127.0.0.1".into()),

@@ -1,13 +1,13 @@
 //! Setting and replacing a user's password.
 
 use diesel::Connection;
-use owp_audit::{EventType, verify};
+use owp_audit::EventType;
 use owp_credentials::{hash_password, password_hash_of, store_password_hash, verify_password};
 use owp_db::ids::UserId;
 use owp_db::{Database, StoreError};
 use owp_testkit::{Backend, TestDatabase, on_both_backends};
 
-use crate::{credential_counts, ctx, events, new_user};
+use crate::{credential_counts, ctx, events, new_user, verify};
 
 on_both_backends!(
     a_new_password_replaces_the_old_one,

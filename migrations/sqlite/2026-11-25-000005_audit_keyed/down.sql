@@ -1,0 +1,2 @@
+ALTER TABLE audit_chain DROP COLUMN key_fingerprint;
+ALTER TABLE audit_chain DROP COLUMN keyed_from_seq;
