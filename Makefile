@@ -3,9 +3,14 @@ CARGO ?= cargo
 NEXTEST_FLAGS ?= --workspace --all-features --no-fail-fast
 
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
+# The virtualenv with the pinned client libraries of `make client-compat`.
+SDK_VENV ?= .venv-sdk
+PYTHON ?= python3
+# Extra pytest arguments for `make client-compat`, e.g. PYTEST_ARGS='-k embeddings'.
+PYTEST_ARGS ?=
 
 .PHONY: run test test-rust lint fmt fmt-check layering build bench \
-	web-deps web-test web-build web-types e2e
+	web-deps web-test web-build web-types e2e client-deps client-compat
 
 ## Build the web app and the server with it embedded; serve on SQLite at http://127.0.0.1:8080.
 run: web-build
@@ -64,3 +69,24 @@ e2e: web-build
 	bash scripts/check-web-types.sh $(TARGET_DIR)/debug/owp
 	cd web && OWP_BIN=$(abspath $(TARGET_DIR))/debug/owp \
 		FAKE_OLLAMA_BIN=$(abspath $(TARGET_DIR))/debug/examples/fake_ollama node e2e/run.mjs
+
+## The official openai and ollama Python packages (and openai for Node) against a real owp
+## (SQLite) and the fake Ollama: tests/clients/, run by scripts/client-compat.sh.
+client-compat: client-deps
+	$(CARGO) build -p owp-gateway --bin owp
+	$(CARGO) build -p owp-ollama-client --features fake --example fake_ollama
+	OWP_BIN=$(abspath $(TARGET_DIR))/debug/owp \
+		FAKE_OLLAMA_BIN=$(abspath $(TARGET_DIR))/debug/examples/fake_ollama \
+		SDK_VENV=$(SDK_VENV) bash scripts/client-compat.sh $(PYTEST_ARGS)
+
+## The pinned client libraries: a virtualenv in $(SDK_VENV), made again whenever
+## tests/clients/requirements.txt changes, and tests/clients/node/node_modules when missing.
+client-deps: $(SDK_VENV)/.installed
+	@if [ ! -d tests/clients/node/node_modules ]; then \
+		cd tests/clients/node && npm ci --no-audit --no-fund; fi
+
+$(SDK_VENV)/.installed: tests/clients/requirements.txt
+	rm -rf $(SDK_VENV)
+	$(PYTHON) -m venv $(SDK_VENV)
+	$(SDK_VENV)/bin/pip install --disable-pip-version-check --quiet -r tests/clients/requirements.txt
+	touch $@
