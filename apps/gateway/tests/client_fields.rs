@@ -219,6 +219,19 @@ async fn grants_match_every_spelling_of_a_model(backend: Backend) {
         .map(|m| m["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, [EMBED]);
+    let one: Value = app
+        .get_as(&key, "/v1/models/all-minilm")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["id"], EMBED, "models.retrieve by any spelling");
+    assert_eq!(app.get_as(&key, "/v1/models/llama3.2").await.status(), 403);
+    let admin_key = app.admin_api_key();
+    let missing = app.get_as(&admin_key, "/v1/models/nope").await;
+    assert_eq!(missing.status(), 404);
+    let missing: Value = missing.json().await.unwrap();
+    assert_eq!(missing["error"]["type"], "invalid_request_error");
     for spelling in [
         "all-minilm",
         "ALL-MINILM",

@@ -498,6 +498,13 @@ fn table(w: &World) -> Vec<Row> {
             [401, 403, 200, 200, 200, 200, 200],
         ),
         row(
+            Method::GET,
+            "/v1/models/{model}",
+            "/v1/models/llama3.2".into(),
+            None,
+            [401, 403, 200, 200, 200, 200, 200],
+        ),
+        row(
             Method::POST,
             "/v1/embeddings",
             "/v1/embeddings".into(),

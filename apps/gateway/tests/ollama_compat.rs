@@ -130,6 +130,10 @@ async fn tags_show_version_and_embeddings_keep_ollamas_shapes(backend: Backend) 
             .unwrap()
             .contains(&json!("completion"))
     );
+    assert!(
+        show["details"].is_object() && show["modified_at"].is_string(),
+        "Ollama's answer is relayed whole: {show}"
+    );
     let res = app
         .send_as(
             &key,

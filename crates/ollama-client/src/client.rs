@@ -95,6 +95,17 @@ impl OllamaClient {
         read_json(self.send(request, Some(model)).await?).await
     }
 
+    /// Ollama's own answer to `POST /api/show` for `body` (which names the model), every field
+    /// kept: for pass-through proxies, where a typed answer would drop what it does not know.
+    pub async fn show_raw(
+        &self,
+        model: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        let request = self.request(Method::POST, "api/show")?.json(body);
+        read_json(self.send(request, Some(model)).await?).await
+    }
+
     /// Deletes an installed model (`DELETE /api/delete`); an unknown model is
     /// [`OllamaError::ModelNotFound`].
     pub async fn delete(&self, model: &str) -> Result<()> {

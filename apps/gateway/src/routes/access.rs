@@ -195,6 +195,7 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         Permission(API_KEYS_WRITE),
     ),
     ("GET", "/v1/models", Permission(MODELS_USE)),
+    ("GET", "/v1/models/{model}", Permission(MODELS_USE)),
     ("POST", "/v1/embeddings", Permission(MODELS_USE)),
     ("POST", "/v1/chat/completions", Permission(MODELS_USE)),
     ("GET", "/ollama/api/version", Permission(MODELS_USE)),
@@ -289,6 +290,7 @@ mod tests {
             let example = pattern.replace("{id}", "0190a000-0000-7000-8000-000000000000");
             let example = example.replace("{key_id}", "0190a000-0000-7000-8000-000000000001");
             let example = example.replace("{name}", "llama3.2:latest");
+            let example = example.replace("{model}", "llama3.2:latest");
             assert_eq!(
                 entry_of(method, &example).map(|(p, _)| p),
                 Some(*pattern),

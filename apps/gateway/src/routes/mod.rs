@@ -111,6 +111,7 @@ pub fn register(cfg: &mut ServiceConfig) {
                     crate::http::error_shapes::openai_errors,
                 ))
                 .service(openai::models)
+                .service(openai::model)
                 .service(openai::embeddings)
                 .service(openai_chat::completions),
         )

@@ -93,13 +93,11 @@ impl Envelope {
     }
 
     /// The body to relay: what was parsed, with `model` set to the checked canonical name.
-    fn rebuild_for(mut self, model: &str) -> Result<Bytes, ApiError> {
+    fn rebuilt_for(mut self, model: &str) -> Value {
         self.object.remove("name");
         self.object
             .insert("model".to_owned(), Value::String(model.to_owned()));
-        serde_json::to_vec(&self.object)
-            .map(Bytes::from)
-            .map_err(|e| ApiError::Internal(format!("re-encoding a relayed body: {e}")))
+        Value::Object(self.object)
     }
 
     /// `model`, or the older `name`.
@@ -147,7 +145,8 @@ pub async fn show(
 ) -> Result<HttpResponse, ApiError> {
     let envelope = Envelope::parse(&body)?;
     let model = check(&auth.0, &envelope)?;
-    let info = state.ollama_client.show(&model).await?;
+    let body = envelope.rebuilt_for(&model);
+    let info = state.ollama_client.show_raw(&model, &body).await?;
     Ok(HttpResponse::Ok().json(info))
 }
 
@@ -220,7 +219,10 @@ async fn relay(
     ensure_budget(&state, &auth.0).await?;
     let upstream = state
         .ollama_client
-        .relay(endpoint, envelope.rebuild_for(&model)?)
+        .relay(
+            endpoint,
+            Bytes::from(envelope.rebuilt_for(&model).to_string()),
+        )
         .await?;
     let caller = Caller::from(&auth.0);
     // A whole (non-streamed) answer may end without a newline: add one so its counts are read.

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use owp_db::model_name::canonical_or_same;
+use owp_ollama_client::ModelSummary;
+
+use super::grants::check_grants;
 use super::models::{EmbeddingInput, embed, usable_models};
 use crate::http::auth::Auth;
 use crate::http::problem::ApiError;
@@ -44,18 +48,47 @@ pub async fn models(
     let data = usable_models(&state, &auth.0)
         .await?
         .into_iter()
-        .map(|m| OpenAiModel {
-            created: chrono::DateTime::parse_from_rfc3339(&m.modified_at)
-                .map_or(0, |t| t.timestamp()),
-            id: m.name,
-            object: "model",
-            owned_by: "ollama",
-        })
+        .map(OpenAiModel::from)
         .collect();
     Ok(web::Json(OpenAiModelList {
         object: "list",
         data,
     }))
+}
+
+/// One model the caller may use, OpenAI-style (the SDKs' `models.retrieve`); a model that is not
+/// installed is 404, one outside the caller's grants 403.
+#[utoipa::path(
+    tag = "openai",
+    params(("model" = String, Path, description = "model name, e.g. `llama3.2:latest`")),
+    responses((status = 200, body = OpenAiModel)),
+    security(("bearer" = []))
+)]
+#[get("/models/{model}")]
+pub async fn model(
+    state: web::Data<AppState>,
+    auth: Auth,
+    model: web::Path<String>,
+) -> Result<web::Json<OpenAiModel>, ApiError> {
+    let wanted = check_grants(&auth.0, &model, [])?;
+    usable_models(&state, &auth.0)
+        .await?
+        .into_iter()
+        .find(|m| canonical_or_same(&m.name) == wanted)
+        .map(|m| web::Json(OpenAiModel::from(m)))
+        .ok_or_else(|| ApiError::NotFound(format!("model {wanted:?} is not installed")))
+}
+
+impl From<ModelSummary> for OpenAiModel {
+    fn from(m: ModelSummary) -> Self {
+        OpenAiModel {
+            created: chrono::DateTime::parse_from_rfc3339(&m.modified_at)
+                .map_or(0, |t| t.timestamp()),
+            id: m.name,
+            object: "model",
+            owned_by: "ollama",
+        }
+    }
 }
 
 /// OpenAI's embeddings request.
