@@ -12,6 +12,10 @@ pub enum IdentityError {
     /// A field breaks a rule (`field`, `message`).
     #[error("{0}: {1}")]
     Invalid(&'static str, String),
+    /// The caller may see the object but not do this to it (403), e.g. granting `super_admin`
+    /// without being one.
+    #[error("{0}")]
+    Forbidden(String),
     /// The user is not in a state that allows this (e.g. approving an active user).
     #[error("{0}")]
     WrongState(String),

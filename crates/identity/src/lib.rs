@@ -7,6 +7,7 @@
 //! the caller's blocking pool (see `owp-credentials`). Crate order: identity → credentials, rbac,
 //! audit, db.
 
+pub mod api_keys;
 pub mod bootstrap;
 mod error;
 pub mod invitations;

@@ -12,6 +12,7 @@ impl From<IdentityError> for ApiError {
                 ApiError::invalid_field("email", "is not a valid address")
             }
             IdentityError::Invalid(field, message) => ApiError::invalid_field(field, message),
+            IdentityError::Forbidden(message) => ApiError::Forbidden(message),
             IdentityError::WrongState(message) => ApiError::Conflict {
                 detail: message,
                 errors: Vec::new(),

@@ -30,10 +30,13 @@ pub fn form_config() -> web::FormConfig {
     )
 }
 
-/// Path parameter settings: an unparsable segment is a 400.
+/// Path parameter settings. Path parameters are typed ids (`web::Path<UserId>`) or free text
+/// (model names), so the only segment that fails to parse is a malformed id, which names no
+/// object: 404, the same everywhere, as an id of another tenant's object would.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err: PathError, _| {
-        ApiError::BadRequest(format!("invalid path parameter: {err}")).into()
+        tracing::debug!(%err, "malformed id in the path");
+        ApiError::NotFound("not found".into()).into()
     })
 }
 

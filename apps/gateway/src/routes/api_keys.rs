@@ -2,17 +2,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::NaiveDateTime;
-use owp_credentials::{
-    ApiKeyInfo, NewApiKey, generate_api_key, get_api_key, hash_api_key, insert_api_key,
-    list_api_keys, revoke_api_key,
-};
+use owp_credentials::{ApiKeyInfo, generate_api_key, hash_api_key};
 use owp_db::ids::{CredentialId, UserId};
-use owp_rbac::permissions::{self, API_KEYS_READ, API_KEYS_SELF, API_KEYS_WRITE};
-use owp_rbac::{Principal, permissions_of};
+use owp_identity::api_keys;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::users::{parse_user_id, reachable_user};
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -81,19 +76,6 @@ pub struct IssuedKey {
     secret: String,
 }
 
-/// Who may manage whose keys: one's own with `api_keys:self`, anyone's in reach with the admin
-/// permission.
-fn may_manage(
-    principal: &Principal,
-    owner: UserId,
-    admin_permission: &str,
-) -> Result<(), ApiError> {
-    if owner == principal.user_id && principal.has(API_KEYS_SELF) {
-        return Ok(());
-    }
-    Ok(principal.require(admin_permission)?)
-}
-
 async fn issue(
     state: &AppState,
     req: &HttpRequest,
@@ -101,73 +83,30 @@ async fn issue(
     owner: UserId,
     body: IssueKey,
 ) -> Result<HttpResponse, ApiError> {
-    may_manage(&auth.0, owner, API_KEYS_WRITE)?;
-    let label = body.label.trim().to_owned();
-    if label.is_empty() || label.chars().count() > 100 {
-        return Err(ApiError::invalid_field(
-            "label",
-            "must be 1 to 100 characters",
-        ));
-    }
-    let now = owp_db::time::now();
-    if body.expires_at.is_some_and(|at| at <= now) {
-        return Err(ApiError::invalid_field(
-            "expires_at",
-            "must be in the future",
-        ));
-    }
-    if let Some(unknown) = body
-        .scopes
-        .iter()
-        .flatten()
-        .find(|s| !permissions::is_known(s))
-    {
-        return Err(ApiError::invalid_field(
-            "scopes",
-            format!("unknown permission {unknown:?}"),
-        ));
-    }
+    let request = api_keys::KeyRequest {
+        label: body.label,
+        expires_at: body.expires_at,
+        scopes: body.scopes,
+        allowed_model_ids: body.allowed_model_ids,
+    };
+    let at = owp_db::time::now();
     let principal = auth.0.clone();
-    let owner_permissions = state
+    let new = state
         .db
-        .run(move |conn| {
-            reachable_user(conn, &principal, owner)?;
-            Ok::<_, ApiError>(permissions_of(conn, owner)?)
-        })
+        .run(move |conn| api_keys::prepare_key(conn, &principal, owner, request, at))
         .await?;
-    if let Some(beyond) = body
-        .scopes
-        .iter()
-        .flatten()
-        .find(|s| !owner_permissions.contains(*s))
-    {
-        return Err(ApiError::invalid_field(
-            "scopes",
-            format!("the owner does not hold {beyond:?}"),
-        ));
-    }
-    let allowed_model_ids = body
-        .allowed_model_ids
-        .as_deref()
-        .map(owp_db::model_name::canonical_list)
-        .transpose()
-        .map_err(|e| ApiError::invalid_field("allowed_model_ids", e.to_string()))?;
     let (prefix, secret) = generate_api_key();
     let to_hash = secret.clone();
     let hash = web::block(move || hash_api_key(&to_hash))
         .await
         .map_err(|e| ApiError::Internal(format!("hashing failed: {e}")))?
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let new = NewApiKey {
-        label,
-        expires_at: body.expires_at,
-        scopes: body.scopes,
-        allowed_model_ids,
-    };
     let ctx = auth.audit(req, state);
     let key = state
         .db
-        .run(move |conn| insert_api_key(conn, &ctx, owner, &new, &prefix, &hash, now))
+        .run(move |conn| {
+            api_keys::issue_key_as(conn, &auth.0, &ctx, owner, &new, &prefix, &hash, at)
+        })
         .await?;
     Ok(HttpResponse::Created().json(IssuedKey {
         key: key.into(),
@@ -176,14 +115,9 @@ async fn issue(
 }
 
 async fn list(state: &AppState, auth: Auth, owner: UserId) -> Result<Vec<ApiKeyView>, ApiError> {
-    may_manage(&auth.0, owner, API_KEYS_READ)?;
-    let principal = auth.0;
     let keys = state
         .db
-        .run(move |conn| {
-            reachable_user(conn, &principal, owner)?;
-            Ok::<_, ApiError>(list_api_keys(conn, owner)?)
-        })
+        .run(move |conn| api_keys::list_keys_as(conn, &auth.0, owner))
         .await?;
     Ok(keys.into_iter().map(ApiKeyView::from).collect())
 }
@@ -193,22 +127,13 @@ async fn revoke(
     req: &HttpRequest,
     auth: Auth,
     owner: UserId,
-    key: &str,
+    key: CredentialId,
 ) -> Result<ApiKeyView, ApiError> {
-    may_manage(&auth.0, owner, API_KEYS_WRITE)?;
-    let key: CredentialId = key
-        .parse()
-        .map_err(|_| ApiError::NotFound("not found".into()))?;
     let ctx = auth.audit(req, state);
-    let principal = auth.0;
     let at = owp_db::time::now();
     let revoked = state
         .db
-        .run(move |conn| {
-            reachable_user(conn, &principal, owner)?;
-            get_api_key(conn, owner, key)?;
-            Ok::<_, ApiError>(revoke_api_key(conn, &ctx, owner, key, at)?)
-        })
+        .run(move |conn| api_keys::revoke_key_as(conn, &auth.0, &ctx, owner, key, at))
         .await?;
     Ok(revoked.into())
 }
@@ -226,11 +151,10 @@ pub async fn issue_for_user(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
     body: web::Json<IssueKey>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = parse_user_id(&id)?;
-    issue(&state, &req, auth, owner, body.into_inner()).await
+    issue(&state, &req, auth, id.into_inner(), body.into_inner()).await
 }
 
 /// List a user's API keys (revoked ones included).
@@ -244,10 +168,9 @@ pub async fn issue_for_user(
 pub async fn list_for_user(
     state: web::Data<AppState>,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
 ) -> Result<web::Json<Vec<ApiKeyView>>, ApiError> {
-    let owner = parse_user_id(&id)?;
-    Ok(web::Json(list(&state, auth, owner).await?))
+    Ok(web::Json(list(&state, auth, id.into_inner()).await?))
 }
 
 /// Revoke a user's API key; it stops working on the next request.
@@ -262,11 +185,10 @@ pub async fn revoke_for_user(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    path: web::Path<(String, String)>,
+    path: web::Path<(UserId, CredentialId)>,
 ) -> Result<web::Json<ApiKeyView>, ApiError> {
-    let (id, key) = path.into_inner();
-    let owner = parse_user_id(&id)?;
-    Ok(web::Json(revoke(&state, &req, auth, owner, &key).await?))
+    let (owner, key) = path.into_inner();
+    Ok(web::Json(revoke(&state, &req, auth, owner, key).await?))
 }
 
 /// Issue an API key for oneself.
@@ -314,8 +236,10 @@ pub async fn revoke_own(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    key: web::Path<String>,
+    key: web::Path<CredentialId>,
 ) -> Result<web::Json<ApiKeyView>, ApiError> {
     let owner = auth.0.user_id;
-    Ok(web::Json(revoke(&state, &req, auth, owner, &key).await?))
+    Ok(web::Json(
+        revoke(&state, &req, auth, owner, key.into_inner()).await?,
+    ))
 }

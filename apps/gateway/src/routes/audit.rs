@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::params::page;
-use super::users::visible_organization;
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
+use owp_identity::users::visible_organization;
 
 /// Filters of the audit list and export.
 #[derive(Deserialize, IntoParams)]

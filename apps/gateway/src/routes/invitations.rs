@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::params::{PageQuery, page};
-use super::users::{assignable_roles, visible_organization};
 use super::views::UserView;
 use crate::http::auth::{Auth, audit_context};
 use crate::http::passwords::hash_new_password;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
+use owp_identity::users::{assignable_roles, visible_organization};
 
 /// An invitation (never its token).
 #[derive(Serialize, ToSchema)]

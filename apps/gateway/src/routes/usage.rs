@@ -13,7 +13,8 @@ use owp_workshop::usage::{self, UsageBucket, UsageFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::users::{parse_user_id, reachable_user};
+use owp_identity::users::get_visible_user;
+
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -242,14 +243,14 @@ impl From<QuotaBody> for Quota {
 pub async fn get_user_quota(
     state: web::Data<AppState>,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
 ) -> Result<web::Json<QuotaBody>, ApiError> {
-    let id = parse_user_id(&id)?;
+    let id = id.into_inner();
     let principal = auth.0;
     let quota = state
         .db
         .run(move |conn| {
-            reachable_user(conn, &principal, id)?;
+            get_visible_user(conn, &principal, id)?;
             Ok::<_, ApiError>(quotas::quota_of(conn, Subject::User(id))?)
         })
         .await?;
@@ -269,10 +270,10 @@ pub async fn put_user_quota(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
     body: web::Json<QuotaBody>,
 ) -> Result<web::Json<QuotaBody>, ApiError> {
-    let id = parse_user_id(&id)?;
+    let id = id.into_inner();
     let quota = Quota::from(body.into_inner());
     let ctx = auth.audit(&req, &state);
     let principal = auth.0;
@@ -280,7 +281,7 @@ pub async fn put_user_quota(
     let set = state
         .db
         .run(move |conn| {
-            reachable_user(conn, &principal, id)?;
+            get_visible_user(conn, &principal, id)?;
             Ok::<_, ApiError>(quotas::set_quota(
                 conn,
                 &ctx,
@@ -306,14 +307,10 @@ pub async fn put_key_quota(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    path: web::Path<(String, String)>,
+    path: web::Path<(UserId, CredentialId)>,
     body: web::Json<QuotaBody>,
 ) -> Result<web::Json<QuotaBody>, ApiError> {
     let (owner, key) = path.into_inner();
-    let owner = parse_user_id(&owner)?;
-    let key: CredentialId = key
-        .parse()
-        .map_err(|_| ApiError::NotFound("not found".into()))?;
     let quota = Quota::from(body.into_inner());
     let ctx = auth.audit(&req, &state);
     let principal = auth.0;
@@ -321,7 +318,7 @@ pub async fn put_key_quota(
     let set = state
         .db
         .run(move |conn| {
-            reachable_user(conn, &principal, owner)?;
+            get_visible_user(conn, &principal, owner)?;
             get_api_key(conn, owner, key)?;
             let subject = Subject::Key { owner, key };
             Ok::<_, ApiError>(quotas::set_quota(conn, &ctx, subject, &quota, at)?)

@@ -1,12 +1,12 @@
 //! Per-user grants and the approval of pending registrations.
 
 use actix_web::{HttpRequest, get, post, put, web};
+use owp_db::ids::UserId;
 use owp_identity::users;
 use owp_rbac::Grants;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::users::{assignable_roles, parse_user_id, reachable_user};
 use super::views::UserView;
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
@@ -32,13 +32,12 @@ pub struct GrantsBody {
 pub async fn get_grants(
     state: web::Data<AppState>,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
 ) -> Result<web::Json<GrantsBody>, ApiError> {
-    let id = parse_user_id(&id)?;
-    let principal = auth.0;
+    let id = id.into_inner();
     let user = state
         .db
-        .run(move |conn| reachable_user(conn, &principal, id))
+        .run(move |conn| users::get_visible_user(conn, &auth.0, id))
         .await?;
     Ok(web::Json(GrantsBody {
         allowed_model_ids: user.grants.allowed_model_ids,
@@ -59,24 +58,20 @@ pub async fn put_grants(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
     body: web::Json<GrantsBody>,
 ) -> Result<web::Json<GrantsBody>, ApiError> {
-    let id = parse_user_id(&id)?;
+    let id = id.into_inner();
     let body = body.into_inner();
     let grants = Grants {
         allowed_model_ids: body.allowed_model_ids,
         allowed_tool_ids: body.allowed_tool_ids,
     };
     let ctx = auth.audit(&req, &state);
-    let principal = auth.0;
     let at = owp_db::time::now();
     let user = state
         .db
-        .run(move |conn| {
-            reachable_user(conn, &principal, id)?;
-            Ok::<_, ApiError>(users::set_grants(conn, &ctx, id, &grants, at)?)
-        })
+        .run(move |conn| users::set_grants_as(conn, &auth.0, &ctx, id, &grants, at))
         .await?;
     Ok(web::Json(GrantsBody {
         allowed_model_ids: user.grants.allowed_model_ids,
@@ -116,35 +111,25 @@ pub async fn approve_user(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
     body: web::Json<ApproveBody>,
 ) -> Result<web::Json<UserView>, ApiError> {
-    let id = parse_user_id(&id)?;
+    let id = id.into_inner();
     let body = body.into_inner();
+    let decision = users::Decision {
+        approved: body.approved,
+        roles: body.roles,
+        grants: Grants {
+            allowed_model_ids: body.allowed_model_ids,
+            allowed_tool_ids: body.allowed_tool_ids,
+        },
+        admin_notes: body.admin_notes,
+    };
     let ctx = auth.audit(&req, &state);
-    let principal = auth.0;
     let at = owp_db::time::now();
     let user = state
         .db
-        .run(move |conn| {
-            let target = reachable_user(conn, &principal, id)?;
-            let names = body.roles.unwrap_or_else(|| vec!["user".to_owned()]);
-            let roles = if body.approved {
-                assignable_roles(conn, &principal, target.organization_id, &names)?
-            } else {
-                Vec::new()
-            };
-            let decision = users::Approval {
-                approved: body.approved,
-                roles,
-                grants: Grants {
-                    allowed_model_ids: body.allowed_model_ids,
-                    allowed_tool_ids: body.allowed_tool_ids,
-                },
-                admin_notes: body.admin_notes,
-            };
-            Ok::<_, ApiError>(users::approve(conn, &ctx, id, &decision, at)?)
-        })
+        .run(move |conn| users::decide_registration(conn, &auth.0, &ctx, id, decision, at))
         .await?;
     Ok(web::Json(user.into()))
 }

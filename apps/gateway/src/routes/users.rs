@@ -1,12 +1,8 @@
 //! Admin management of users: create, list, read, change, disable, set password, grants.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
-use owp_audit::EventType;
-use owp_credentials::store_password_hash;
-use owp_db::AnyConnection;
 use owp_db::ids::{OrganizationId, UserId};
-use owp_identity::users::{self, NewUser, User, UserChange, UserFilter, UserStatus};
-use owp_rbac::{Principal, resolve_role_names};
+use owp_identity::users::{self, UserFilter, UserStatus};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,31 +12,6 @@ use crate::http::auth::Auth;
 use crate::http::passwords::hash_new_password;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
-
-/// Loads a user the caller may see: another organization's user is NotFound (not Forbidden),
-/// so ids of other tenants cannot be probed.
-pub(crate) fn reachable_user(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    id: UserId,
-) -> Result<User, ApiError> {
-    let user = users::get_user(conn, id)?;
-    if principal.can_reach(user.organization_id) {
-        Ok(user)
-    } else {
-        Err(ApiError::NotFound("not found".into()))
-    }
-}
-
-/// The organization list queries are limited to (`None` for super admins).
-pub(crate) fn visible_organization(principal: &Principal) -> Option<OrganizationId> {
-    (!principal.is_super_admin()).then_some(principal.organization_id)
-}
-
-pub(crate) fn parse_user_id(raw: &str) -> Result<UserId, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::NotFound("not found".into()))
-}
 
 /// A user to create (active, no roles, no password until one is set).
 #[derive(Deserialize, ToSchema)]
@@ -71,33 +42,26 @@ pub async fn create_user(
     auth: Auth,
     body: web::Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = auth.audit(&req, &state);
     let body = body.into_inner();
-    let organization_id = match body.organization_id.as_deref() {
-        None => auth.0.organization_id,
-        Some(raw) => {
-            let id: OrganizationId = raw.parse().map_err(|_| {
+    let organization_id = body
+        .organization_id
+        .as_deref()
+        .map(|raw| {
+            raw.parse::<OrganizationId>().map_err(|_| {
                 ApiError::invalid_field("organization_id", "is not an organization id")
-            })?;
-            if !auth.0.can_reach(id) {
-                return Err(ApiError::Forbidden(
-                    "only a super admin can create users in another organization".into(),
-                ));
-            }
-            id
-        }
-    };
-    let new = NewUser {
-        organization_id,
+            })
+        })
+        .transpose()?;
+    let input = users::CreatedUser {
         email: body.email,
         full_name: body.full_name,
-        status: UserStatus::Active,
-        roles: Vec::new(),
+        organization_id,
     };
+    let ctx = auth.audit(&req, &state);
     let at = owp_db::time::now();
     let user = state
         .db
-        .run(move |conn| users::create_user(conn, &ctx, &new, EventType::UserCreated, at))
+        .run(move |conn| users::create_user_as(conn, &auth.0, &ctx, input, at))
         .await?;
     Ok(HttpResponse::Created().json(UserView::from(user)))
 }
@@ -134,14 +98,14 @@ pub async fn list_users(
     let query = query.into_inner();
     let page = page(query.limit, query.offset)?;
     let filter = UserFilter {
-        organization_id: visible_organization(&auth.0),
+        organization_id: None,
         status: query.status.map(UserStatus::from),
         role: query.role,
         text: query.q.filter(|q| !q.trim().is_empty()),
     };
     let found = state
         .db
-        .run(move |conn| users::list_users(conn, &filter, page))
+        .run(move |conn| users::list_visible_users(conn, &auth.0, filter, page))
         .await?;
     Ok(web::Json(UserPage::from(found)))
 }
@@ -161,13 +125,12 @@ pub async fn pending_users(
 ) -> Result<web::Json<UserPage>, ApiError> {
     let page = page(query.limit, query.offset)?;
     let filter = UserFilter {
-        organization_id: visible_organization(&auth.0),
         status: Some(UserStatus::Pending),
         ..UserFilter::default()
     };
     let found = state
         .db
-        .run(move |conn| users::list_users(conn, &filter, page))
+        .run(move |conn| users::list_visible_users(conn, &auth.0, filter, page))
         .await?;
     Ok(web::Json(UserPage::from(found)))
 }
@@ -183,13 +146,12 @@ pub async fn pending_users(
 pub async fn get_user(
     state: web::Data<AppState>,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
 ) -> Result<web::Json<UserView>, ApiError> {
-    let id = parse_user_id(&id)?;
-    let principal = auth.0;
+    let id = id.into_inner();
     let user = state
         .db
-        .run(move |conn| reachable_user(conn, &principal, id))
+        .run(move |conn| users::get_visible_user(conn, &auth.0, id))
         .await?;
     Ok(web::Json(user.into()))
 }
@@ -222,68 +184,23 @@ pub async fn patch_user(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
     body: web::Json<PatchUser>,
 ) -> Result<web::Json<UserView>, ApiError> {
-    let id = parse_user_id(&id)?;
+    let id = id.into_inner();
     let body = body.into_inner();
-    guard_self(&auth.0, id, body.active == Some(false), "disable")?;
+    let patch = users::UserPatch {
+        full_name: body.full_name,
+        active: body.active,
+        roles: body.roles,
+    };
     let ctx = auth.audit(&req, &state);
-    let principal = auth.0;
     let at = owp_db::time::now();
     let user = state
         .db
-        .run(move |conn| {
-            let target = reachable_user(conn, &principal, id)?;
-            let roles = match &body.roles {
-                Some(names) => Some(assignable_roles(
-                    conn,
-                    &principal,
-                    target.organization_id,
-                    names,
-                )?),
-                None => None,
-            };
-            let change = UserChange {
-                full_name: body.full_name,
-                active: body.active,
-                roles,
-            };
-            Ok::<_, ApiError>(users::update_user(conn, &ctx, id, &change, at)?)
-        })
+        .run(move |conn| users::update_user_as(conn, &auth.0, &ctx, id, patch, at))
         .await?;
     Ok(web::Json(user.into()))
-}
-
-/// Admins cannot lock themselves out by disabling their own account.
-fn guard_self(
-    principal: &Principal,
-    target: UserId,
-    disabling: bool,
-    action: &str,
-) -> Result<(), ApiError> {
-    if disabling && principal.user_id == target {
-        return Err(ApiError::Conflict {
-            detail: format!("you cannot {action} your own account"),
-            errors: Vec::new(),
-        });
-    }
-    Ok(())
-}
-
-/// Role names → ids, refusing `super_admin` unless the caller is one (no privilege escalation).
-pub(crate) fn assignable_roles(
-    conn: &mut AnyConnection,
-    principal: &Principal,
-    organization: OrganizationId,
-    names: &[String],
-) -> Result<Vec<owp_db::ids::RoleId>, ApiError> {
-    if !principal.is_super_admin() && names.iter().any(|n| n == "super_admin") {
-        return Err(ApiError::Forbidden(
-            "only a super admin can grant super_admin".into(),
-        ));
-    }
-    Ok(resolve_role_names(conn, organization, names)?)
 }
 
 /// Disable a user; history and audit stay.
@@ -298,26 +215,14 @@ pub async fn disable_user(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
 ) -> Result<web::Json<UserView>, ApiError> {
-    let id = parse_user_id(&id)?;
-    guard_self(&auth.0, id, true, "disable")?;
+    let id = id.into_inner();
     let ctx = auth.audit(&req, &state);
-    let principal = auth.0;
     let at = owp_db::time::now();
     let user = state
         .db
-        .run(move |conn| {
-            let target = reachable_user(conn, &principal, id)?;
-            if target.status == UserStatus::Disabled {
-                return Ok(target);
-            }
-            let change = UserChange {
-                active: Some(false),
-                ..UserChange::default()
-            };
-            Ok::<_, ApiError>(users::update_user(conn, &ctx, id, &change, at)?)
-        })
+        .run(move |conn| users::disable_user_as(conn, &auth.0, &ctx, id, at))
         .await?;
     Ok(web::Json(user.into()))
 }
@@ -342,28 +247,16 @@ pub async fn set_password(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
     body: web::Json<SetPassword>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_user_id(&id)?;
-    let password = body.into_inner().password;
-    let principal = auth.0.clone();
-    state
-        .db
-        .run(move |conn| reachable_user(conn, &principal, id))
-        .await?;
-    let phc = hash_new_password("password", password).await?;
+    let id = id.into_inner();
+    let phc = hash_new_password("password", body.into_inner().password).await?;
     let ctx = auth.audit(&req, &state);
-    let keep = (auth.0.user_id == id)
-        .then_some(auth.0.session_id)
-        .flatten();
     let at = owp_db::time::now();
     state
         .db
-        .run(move |conn| {
-            store_password_hash(conn, &ctx, id, &phc, EventType::PasswordSet, at)?;
-            owp_identity::sessions::close_other_sessions(conn, id, keep, at)
-        })
+        .run(move |conn| users::set_password_as(conn, &auth.0, &ctx, id, &phc, at))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,10 +1,16 @@
 //! Users: creation, lookup, listing, changes, approval and disabling. Every change is audited in
 //! its own transaction.
 
+mod admin;
 mod email;
 mod lifecycle;
 mod store;
 
+pub use admin::{
+    CreatedUser, Decision, UserPatch, assignable_roles, create_user_as, decide_registration,
+    disable_user_as, get_visible_user, list_visible_users, set_grants_as, set_password_as,
+    update_user_as, visible_organization,
+};
 pub use email::normalize_email;
 pub use lifecycle::{Approval, UserChange, approve, record_login, set_grants, update_user};
 pub use store::{
