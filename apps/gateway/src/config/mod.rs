@@ -34,16 +34,7 @@ pub enum JwtAlgorithm {
     Hs512,
 }
 
-/// Who may create an account without an invitation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignupMode {
-    /// New accounts wait for an admin's approval.
-    Approval,
-    /// New accounts are active at once with the `user` role.
-    Open,
-    /// Registration is refused.
-    Closed,
-}
+pub use owp_identity::users::SignupMode;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

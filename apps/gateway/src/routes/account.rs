@@ -1,19 +1,13 @@
 //! The caller's own account: who am I, change my password, register.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use owp_audit::EventType;
-use owp_credentials::{
-    hash_password, password_hash_of, store_password_hash, validate_new_password, verify_password,
-};
+use owp_credentials::{hash_password, password_hash_of, validate_new_password, verify_password};
 use owp_identity::organizations;
-use owp_identity::sessions::close_other_sessions;
-use owp_identity::users::{NewUser, UserStatus, create_user_with_password, get_user};
-use owp_rbac::resolve_role_names;
+use owp_identity::users::{self, UserStatus, get_user};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::views::UserView;
-use crate::config::SignupMode;
 use crate::http::auth::{Auth, audit_context};
 use crate::http::passwords::hash_new_password;
 use crate::http::problem::{ApiError, Problem};
@@ -130,15 +124,10 @@ pub async fn change_password(
     .ok_or_else(|| ApiError::invalid_field("current_password", "is not correct"))?
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let ctx = auth.audit(&req, &state);
-    let keep = auth.0.session_id;
     let at = owp_db::time::now();
     state
         .db
-        .run(move |conn| {
-            store_password_hash(conn, &ctx, user, &new_hash, EventType::PasswordChanged, at)?;
-            close_other_sessions(conn, user, keep, at)?;
-            Ok::<_, owp_db::StoreError>(())
-        })
+        .run(move |conn| users::change_own_password(conn, &auth.0, &ctx, &new_hash, at))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -180,46 +169,27 @@ pub async fn register(
     req: HttpRequest,
     body: web::Json<Registration>,
 ) -> Result<HttpResponse, ApiError> {
-    let (status, message) = match state.signup_mode {
-        SignupMode::Closed => {
-            return Err(ApiError::Forbidden(
-                "registration is closed; ask an admin for an invitation".into(),
-            ));
-        }
-        SignupMode::Approval => (
-            UserStatus::Pending,
-            "registered; an admin must approve the account before you can sign in",
-        ),
-        SignupMode::Open => (UserStatus::Active, "registered; you can sign in now"),
-    };
+    state.signup_mode.check_open()?;
     throttle_registration(&state, &req).await?;
     let body = body.into_inner();
-    owp_identity::users::normalize_email(&body.email)?;
+    users::normalize_email(&body.email)?;
     let phc = hash_new_password("password", body.password).await?;
+    let input = users::SelfRegistration {
+        email: body.email,
+        full_name: body.full_name,
+    };
     let ctx = audit_context(&req, &state);
+    let mode = state.signup_mode;
     let at = owp_db::time::now();
     let user = state
         .db
-        .run(move |conn| {
-            let organization = organizations::default_organization(conn)?;
-            let roles = match status {
-                UserStatus::Active => {
-                    resolve_role_names(conn, organization.id, &["user".to_owned()])?
-                }
-                _ => Vec::new(),
-            };
-            let new = NewUser {
-                organization_id: organization.id,
-                email: body.email,
-                full_name: body.full_name,
-                status,
-                roles,
-            };
-            let mut ctx = ctx;
-            ctx.organization_id = Some(organization.id);
-            create_user_with_password(conn, &ctx, &new, EventType::UserRegistered, &phc, at)
-        })
+        .run(move |conn| users::register(conn, &ctx, mode, input, &phc, at))
         .await?;
+    let message = if user.status == UserStatus::Active {
+        "registered; you can sign in now"
+    } else {
+        "registered; an admin must approve the account before you can sign in"
+    };
     Ok(HttpResponse::Created().json(Registered {
         user: user.into(),
         message,

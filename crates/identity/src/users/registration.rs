@@ -1,0 +1,97 @@
+//! Accounts people create for themselves (`SIGNUP_MODE`), and changing one's own password:
+//! each one operation that decides the policy, writes and audits in one transaction.
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+use owp_audit::{AuditContext, EventType};
+use owp_credentials::store_password_hash;
+use owp_db::AnyConnection;
+use owp_rbac::{Principal, resolve_role_names};
+
+use super::store::{NewUser, User, UserStatus, create_user_with_password};
+use crate::IdentityError;
+use crate::organizations::default_organization;
+use crate::sessions::close_other_sessions;
+
+/// Who may create an account without an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignupMode {
+    /// New accounts wait for an admin's approval.
+    Approval,
+    /// New accounts are active at once with the `user` role.
+    Open,
+    /// Registration is refused.
+    Closed,
+}
+
+impl SignupMode {
+    /// Refuses registration when it is closed, before anything is hashed or counted.
+    pub fn check_open(self) -> Result<(), IdentityError> {
+        match self {
+            SignupMode::Closed => Err(IdentityError::Forbidden(
+                "registration is closed; ask an admin for an invitation".into(),
+            )),
+            SignupMode::Approval | SignupMode::Open => Ok(()),
+        }
+    }
+}
+
+/// A person's own registration.
+#[derive(Debug, Clone)]
+pub struct SelfRegistration {
+    /// Login name.
+    pub email: String,
+    /// Display name.
+    pub full_name: Option<String>,
+}
+
+/// Creates the account in the default organization: pending in approval mode, active with the
+/// `user` role in open mode; audited `user_registered` under that organization. `phc` is the
+/// password hashed by the caller on its blocking pool.
+pub fn register(
+    conn: &mut AnyConnection,
+    ctx: &AuditContext,
+    mode: SignupMode,
+    input: SelfRegistration,
+    phc: &str,
+    at: NaiveDateTime,
+) -> Result<User, IdentityError> {
+    mode.check_open()?;
+    conn.transaction(|conn| {
+        let organization = default_organization(conn)?;
+        let (status, roles) = match mode {
+            SignupMode::Open => (
+                UserStatus::Active,
+                resolve_role_names(conn, organization.id, &["user".to_owned()])?,
+            ),
+            _ => (UserStatus::Pending, Vec::new()),
+        };
+        let new = NewUser {
+            organization_id: organization.id,
+            email: input.email,
+            full_name: input.full_name,
+            status,
+            roles,
+        };
+        let mut ctx = ctx.clone();
+        ctx.organization_id = Some(organization.id);
+        create_user_with_password(conn, &ctx, &new, EventType::UserRegistered, phc, at)
+    })
+}
+
+/// Stores the caller's new password (already checked against the current one and hashed by the
+/// caller) and ends every other session of the account; audited `password_changed`.
+pub fn change_own_password(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    ctx: &AuditContext,
+    phc: &str,
+    at: NaiveDateTime,
+) -> Result<(), IdentityError> {
+    conn.transaction(|conn| {
+        let user = principal.user_id;
+        store_password_hash(conn, ctx, user, phc, EventType::PasswordChanged, at)?;
+        close_other_sessions(conn, user, principal.session_id, at)?;
+        Ok(())
+    })
+}
