@@ -1,4 +1,5 @@
-//! [`IdentityError`]: the crate's one error type.
+//! [`IdentityError`]: the crate's one error type, for every operation from sign-in to
+//! invitations, so the gateway maps it in one place.
 
 use owp_db::StoreError;
 use owp_rbac::RbacError;
@@ -16,6 +17,22 @@ pub enum IdentityError {
     /// without being one.
     #[error("{0}")]
     Forbidden(String),
+    /// Unknown, malformed, expired or revoked credentials: an access token, a session, an API
+    /// key or a refresh token (401; the reason is safe to show).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The account exists but may not act (pending, disabled, rejected): 401.
+    #[error("the account is {0}")]
+    Inactive(String),
+    /// A used refresh token came back: its session has been revoked (401).
+    #[error("the refresh token was already used; the session has been revoked")]
+    RefreshReused,
+    /// No invitation has this token (404).
+    #[error("no invitation matches this token")]
+    UnknownInvitation,
+    /// The invitation was accepted, revoked or has expired (410).
+    #[error("this invitation is {0}")]
+    SpentInvitation(&'static str),
     /// The user is not in a state that allows this (e.g. approving an active user).
     #[error("{0}")]
     WrongState(String),

@@ -55,32 +55,6 @@ impl Invitation {
     }
 }
 
-/// Why an invitation could not be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InvitationError {
-    /// No invitation has this token.
-    #[error("no invitation matches this token")]
-    Unknown,
-    /// Accepted, revoked or expired.
-    #[error("this invitation is {0}")]
-    Used(&'static str),
-    /// Creating the account failed (taken email, bad input, store).
-    #[error(transparent)]
-    Identity(#[from] IdentityError),
-}
-
-impl From<StoreError> for InvitationError {
-    fn from(err: StoreError) -> Self {
-        InvitationError::Identity(err.into())
-    }
-}
-
-impl From<diesel::result::Error> for InvitationError {
-    fn from(err: diesel::result::Error) -> Self {
-        InvitationError::Identity(err.into())
-    }
-}
-
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = invitations)]
 struct InvitationRow {
@@ -234,17 +208,17 @@ pub fn accept_invitation(
     full_name: Option<String>,
     password_phc: &str,
     at: NaiveDateTime,
-) -> Result<User, InvitationError> {
+) -> Result<User, IdentityError> {
     conn.transaction(|conn| {
         let row: Option<InvitationRow> = invitations::table
             .filter(invitations::token_hash.eq(token_digest(token)))
             .select(InvitationRow::as_select())
             .first(conn)
             .optional()?;
-        let invitation = Invitation::try_from(row.ok_or(InvitationError::Unknown)?)?;
+        let invitation = Invitation::try_from(row.ok_or(IdentityError::UnknownInvitation)?)?;
         match invitation.state(at) {
             "pending" => {}
-            used => return Err(InvitationError::Used(used)),
+            used => return Err(IdentityError::SpentInvitation(used)),
         }
         let roles = resolve_role_names(conn, invitation.organization_id, &invitation.roles)
             .map_err(IdentityError::from)?;

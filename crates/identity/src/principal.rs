@@ -8,34 +8,15 @@ use owp_db::schema::users;
 use owp_db::{AnyConnection, StoreError};
 use owp_rbac::{Principal, parse_list, roles_and_permissions_of};
 
+use crate::IdentityError;
 use crate::sessions::session_is_open;
 use crate::tokens::VerifiedToken;
-
-/// Why credentials were refused; every variant but `Store` answers 401.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AuthFailure {
-    /// Unknown, malformed, expired or revoked credentials.
-    #[error("{0}")]
-    Invalid(String),
-    /// The account exists but may not act (pending, disabled, rejected).
-    #[error("the account is {0}")]
-    Inactive(String),
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<diesel::result::Error> for AuthFailure {
-    fn from(err: diesel::result::Error) -> Self {
-        AuthFailure::Store(err.into())
-    }
-}
 
 /// The principal of an active user: roles, permissions and grants.
 pub fn principal_for_user(
     conn: &mut AnyConnection,
     user: UserId,
-) -> Result<Principal, AuthFailure> {
+) -> Result<Principal, IdentityError> {
     let found: Option<(String, String, Option<String>, Option<String>)> = users::table
         .find(user.to_string())
         .select((
@@ -47,10 +28,12 @@ pub fn principal_for_user(
         .first(conn)
         .optional()?;
     let Some((organization, status, models, tools)) = found else {
-        return Err(AuthFailure::Invalid("the account no longer exists".into()));
+        return Err(IdentityError::Unauthenticated(
+            "the account no longer exists".into(),
+        ));
     };
     if status != "active" {
-        return Err(AuthFailure::Inactive(status));
+        return Err(IdentityError::Inactive(status));
     }
     let (roles, permissions) = roles_and_permissions_of(conn, user)?;
     Ok(Principal {
@@ -72,9 +55,11 @@ pub fn principal_for_token(
     conn: &mut AnyConnection,
     token: VerifiedToken,
     at: NaiveDateTime,
-) -> Result<Principal, AuthFailure> {
+) -> Result<Principal, IdentityError> {
     if !session_is_open(conn, token.session_id, at)? {
-        return Err(AuthFailure::Invalid("the session has ended".into()));
+        return Err(IdentityError::Unauthenticated(
+            "the session has ended".into(),
+        ));
     }
     let mut principal = principal_for_user(conn, token.user_id)?;
     principal.session_id = Some(token.session_id);
@@ -87,11 +72,11 @@ pub fn principal_for_api_key(
     cache: &ApiKeyCache,
     token: &str,
     at: NaiveDateTime,
-) -> Result<Principal, AuthFailure> {
+) -> Result<Principal, IdentityError> {
     let key =
         authenticate_api_key(conn, cache, token, at).map_err(|rejection| match rejection {
-            ApiKeyRejection::Store(err) => AuthFailure::Store(err),
-            other => AuthFailure::Invalid(other.to_string()),
+            ApiKeyRejection::Store(err) => IdentityError::Store(err),
+            other => IdentityError::Unauthenticated(other.to_string()),
         })?;
     let owner = principal_for_user(conn, key.user_id)?;
     Ok(owner.narrowed_to_key(

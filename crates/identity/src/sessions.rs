@@ -14,6 +14,8 @@ use owp_db::{AnyConnection, StoreError};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::IdentityError;
+
 /// A new session's ids and its first refresh token (shown once).
 #[derive(Debug, Clone)]
 pub struct IssuedSession {
@@ -25,25 +27,8 @@ pub struct IssuedSession {
     pub refresh_token: String,
 }
 
-/// Why a refresh was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RefreshError {
-    /// Unknown token (or one of a revoked or expired session).
-    #[error("the refresh token is invalid or expired")]
-    Invalid,
-    /// A used token came back: the session has been revoked.
-    #[error("the refresh token was already used; the session has been revoked")]
-    Reused,
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<diesel::result::Error> for RefreshError {
-    fn from(err: diesel::result::Error) -> Self {
-        RefreshError::Store(err.into())
-    }
-}
+/// Why an unknown, expired or revoked refresh token is refused.
+const INVALID_REFRESH: &str = "the refresh token is invalid or expired";
 
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -109,13 +94,13 @@ pub fn open_session(
 }
 
 /// Exchanges a refresh token for a new one (rotation). Reuse revokes the session, records
-/// `token_refresh_reuse` and commits that before answering [`RefreshError::Reused`].
+/// `token_refresh_reuse` and commits that before answering [`IdentityError::RefreshReused`].
 pub fn rotate(
     conn: &mut AnyConnection,
     ctx: &AuditContext,
     token: &str,
     at: NaiveDateTime,
-) -> Result<IssuedSession, RefreshError> {
+) -> Result<IssuedSession, IdentityError> {
     conn.transaction(|conn| {
         let found: Option<(String, String, NaiveDateTime, Option<NaiveDateTime>)> =
             refresh_tokens::table
@@ -129,7 +114,7 @@ pub fn rotate(
                 .first(conn)
                 .optional()?;
         let Some((token_id, session_text, expires_at, used_at)) = found else {
-            return Ok(Err(RefreshError::Invalid));
+            return Ok(Err(IdentityError::Unauthenticated(INVALID_REFRESH.into())));
         };
         let session: SessionId = session_text
             .parse()
@@ -149,10 +134,10 @@ pub fn rotate(
                     .detail(serde_json::json!({"session_id": session}));
                 record(conn, ctx, &event, at)?;
             }
-            return Ok(Err(RefreshError::Reused));
+            return Ok(Err(IdentityError::RefreshReused));
         }
         if revoked_at.is_some() || expires_at <= at {
-            return Ok(Err(RefreshError::Invalid));
+            return Ok(Err(IdentityError::Unauthenticated(INVALID_REFRESH.into())));
         }
         diesel::update(refresh_tokens::table.find(token_id))
             .set(refresh_tokens::used_at.eq(at))

@@ -5,6 +5,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use owp_db::ids::{OrganizationId, SessionId, UserId};
 use serde::{Deserialize, Serialize};
 
+use crate::IdentityError;
+
 /// Claims of an access token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
@@ -32,11 +34,6 @@ pub struct VerifiedToken {
     /// The session to check is still open.
     pub session_id: SessionId,
 }
-
-/// Why a token was refused (all answer 401; the reason is for logs).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid access token: {0}")]
-pub struct TokenError(pub String);
 
 /// Signs and checks access tokens with one secret and one pinned algorithm.
 #[derive(Clone)]
@@ -79,7 +76,7 @@ impl TokenKeys {
         organization: OrganizationId,
         session: SessionId,
         now: i64,
-    ) -> Result<String, TokenError> {
+    ) -> Result<String, IdentityError> {
         let claims = Claims {
             sub: user.to_string(),
             org: organization.to_string(),
@@ -89,18 +86,20 @@ impl TokenKeys {
             jti: uuid::Uuid::now_v7().to_string(),
         };
         jsonwebtoken::encode(&Header::new(self.algorithm), &claims, &self.encoding)
-            .map_err(|e| TokenError(e.to_string()))
+            .map_err(|e| IdentityError::Unauthenticated(format!("invalid access token: {e}")))
     }
 
     /// Checks signature, algorithm and expiry.
-    pub fn verify(&self, token: &str) -> Result<VerifiedToken, TokenError> {
+    pub fn verify(&self, token: &str) -> Result<VerifiedToken, IdentityError> {
         let mut validation = Validation::new(self.algorithm);
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp", "sub", "iat"]);
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
-            .map_err(|e| TokenError(e.to_string()))?;
+            .map_err(|e| IdentityError::Unauthenticated(format!("invalid access token: {e}")))?;
         let parse = |text: &str| {
-            uuid::Uuid::parse_str(text).map_err(|_| TokenError("malformed claim".into()))
+            uuid::Uuid::parse_str(text).map_err(|_| {
+                IdentityError::Unauthenticated("invalid access token: malformed claim".into())
+            })
         };
         Ok(VerifiedToken {
             user_id: UserId(parse(&data.claims.sub)?),

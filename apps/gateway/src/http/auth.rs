@@ -9,7 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use owp_audit::AuditContext;
-use owp_identity::principal::{AuthFailure, principal_for_api_key, principal_for_token};
+use owp_identity::principal::{principal_for_api_key, principal_for_token};
 use owp_rbac::Principal;
 
 use super::client_address::client_ip;
@@ -63,7 +63,7 @@ impl FromRequest for Auth {
                 state
                     .db
                     .run(move |conn| {
-                        principal_for_api_key(conn, &cache, &token, now).map_err(auth_error)
+                        principal_for_api_key(conn, &cache, &token, now).map_err(ApiError::from)
                     })
                     .await?
             } else {
@@ -73,7 +73,9 @@ impl FromRequest for Auth {
                 })?;
                 state
                     .db
-                    .run(move |conn| principal_for_token(conn, verified, now).map_err(auth_error))
+                    .run(move |conn| {
+                        principal_for_token(conn, verified, now).map_err(ApiError::from)
+                    })
                     .await?
             };
             let key = match principal.credential_id {
@@ -90,14 +92,6 @@ impl FromRequest for Auth {
             }
             Ok(Auth(principal))
         })
-    }
-}
-
-fn auth_error(failure: AuthFailure) -> ApiError {
-    match failure {
-        AuthFailure::Invalid(reason) => ApiError::Unauthorized(reason),
-        AuthFailure::Inactive(status) => ApiError::Unauthorized(format!("the account is {status}")),
-        AuthFailure::Store(err) => err.into(),
     }
 }
 

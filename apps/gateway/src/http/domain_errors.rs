@@ -1,18 +1,104 @@
-//! How domain errors become HTTP answers.
+//! Every domain error becomes an HTTP answer here, and only here. The policy:
+//!
+//! - **Statuses**: 400 malformed request; 401 missing, invalid or revoked credentials and
+//!   inactive accounts (with `WWW-Authenticate`); 403 signed in but not allowed (a permission, a
+//!   model or tool grant, an escalation); 404 no such object — also another organization's object
+//!   and a malformed id, so ids of other tenants cannot be probed; 405 with `Allow`; 409 a clash
+//!   with stored data or a state that forbids the change; 410 a spent invitation; 413 too large;
+//!   415 not JSON; 422 a field breaks a rule (`errors[]` names it); 429 throttled, with
+//!   `Retry-After`; 502 / 503 / 504 Ollama answered wrongly / is down / too slow, saying so;
+//!   503 the database is unavailable (with `Retry-After`).
+//! - **What is logged**: a 500 logs its cause (with the request id, through the request span);
+//!   an unavailable database or Ollama logs a warning; refusals of clients are not logged.
+//! - **What a 500 hides**: its cause. The client reads "internal error" and quotes the request
+//!   id; database and Ollama outages name the dependency but never connection strings.
+//!
+//! Routes never map errors themselves: they return a crate's error and `?` lands here.
 
+use owp_db::StoreError;
 use owp_identity::IdentityError;
+use owp_ollama_client::OllamaError;
 use owp_rbac::RbacError;
 
-use super::problem::ApiError;
+use super::problem::{ApiError, FieldError};
+
+impl From<owp_rbac::Forbidden> for ApiError {
+    fn from(err: owp_rbac::Forbidden) -> Self {
+        ApiError::Forbidden(err.to_string())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => ApiError::NotFound("not found".into()),
+            StoreError::Conflict { field } => ApiError::Conflict {
+                detail: format!("{field} is already taken"),
+                errors: vec![FieldError {
+                    field,
+                    message: "already taken".into(),
+                }],
+            },
+            StoreError::ForeignKey { field } => ApiError::Conflict {
+                detail: "a referenced record does not exist or is still in use".into(),
+                errors: field
+                    .map(|field| FieldError {
+                        field,
+                        message: "references a missing or in-use record".into(),
+                    })
+                    .into_iter()
+                    .collect(),
+            },
+            StoreError::Unavailable(cause) => ApiError::DatabaseUnavailable(cause),
+            StoreError::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+impl From<OllamaError> for ApiError {
+    fn from(err: OllamaError) -> Self {
+        match err {
+            OllamaError::ModelNotFound { model } => {
+                ApiError::NotFound(format!("model {model:?} is not installed in Ollama"))
+            }
+            OllamaError::Unreachable(cause) => {
+                tracing::warn!(%cause, "Ollama unreachable");
+                ApiError::UpstreamUnavailable(format!(
+                    "Ollama is unreachable ({cause}); try again when it is back"
+                ))
+            }
+            OllamaError::Timeout => {
+                ApiError::UpstreamTimeout("Ollama did not answer in time".into())
+            }
+            OllamaError::Upstream { status, message } => {
+                ApiError::BadGateway(format!("Ollama answered {status}: {message}"))
+            }
+            OllamaError::Interrupted(cause) => {
+                ApiError::BadGateway(format!("Ollama's answer broke off: {cause}"))
+            }
+            OllamaError::Malformed(cause) => {
+                ApiError::BadGateway(format!("Ollama's answer was malformed: {cause}"))
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
 
 impl From<IdentityError> for ApiError {
     fn from(err: IdentityError) -> Self {
+        let err_text = err.to_string();
         match err {
             IdentityError::InvalidEmail => {
                 ApiError::invalid_field("email", "is not a valid address")
             }
             IdentityError::Invalid(field, message) => ApiError::invalid_field(field, message),
             IdentityError::Forbidden(message) => ApiError::Forbidden(message),
+            IdentityError::Unauthenticated(reason) => ApiError::Unauthorized(reason),
+            IdentityError::Inactive(_) | IdentityError::RefreshReused => {
+                ApiError::Unauthorized(err_text)
+            }
+            IdentityError::UnknownInvitation => ApiError::NotFound(err_text),
+            IdentityError::SpentInvitation(_) => ApiError::Gone(err_text),
             IdentityError::WrongState(message) => ApiError::Conflict {
                 detail: message,
                 errors: Vec::new(),
@@ -49,5 +135,37 @@ impl From<owp_workshop::WorkshopError> for ApiError {
             }
             owp_workshop::WorkshopError::Store(err) => err.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::ResponseError;
+
+    use super::*;
+
+    #[test]
+    fn store_errors_map_to_the_right_statuses() {
+        let cases = [
+            (StoreError::NotFound, 404),
+            (
+                StoreError::Conflict {
+                    field: "slug".into(),
+                },
+                409,
+            ),
+            (StoreError::ForeignKey { field: None }, 409),
+            (StoreError::Unavailable("down".into()), 503),
+            (StoreError::Internal("bug".into()), 500),
+        ];
+        for (store, status) in cases {
+            assert_eq!(ApiError::from(store).status_code().as_u16(), status);
+        }
+    }
+
+    #[test]
+    fn unavailable_hides_the_cause_from_clients() {
+        let err = ApiError::from(StoreError::Unavailable("password=hunter2".into()));
+        assert!(!err.to_string().contains("hunter2"));
     }
 }

@@ -13,7 +13,6 @@ pub mod json_rules;
 pub mod limits;
 pub mod metering;
 pub mod metrics;
-mod ollama_errors;
 pub mod passwords;
 pub mod problem;
 pub mod problem_fallback;

@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use owp_db::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -221,39 +220,6 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<owp_rbac::Forbidden> for ApiError {
-    fn from(err: owp_rbac::Forbidden) -> Self {
-        ApiError::Forbidden(err.to_string())
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::NotFound => ApiError::NotFound("not found".into()),
-            StoreError::Conflict { field } => ApiError::Conflict {
-                detail: format!("{field} is already taken"),
-                errors: vec![FieldError {
-                    field,
-                    message: "already taken".into(),
-                }],
-            },
-            StoreError::ForeignKey { field } => ApiError::Conflict {
-                detail: "a referenced record does not exist or is still in use".into(),
-                errors: field
-                    .map(|field| FieldError {
-                        field,
-                        message: "references a missing or in-use record".into(),
-                    })
-                    .into_iter()
-                    .collect(),
-            },
-            StoreError::Unavailable(cause) => ApiError::DatabaseUnavailable(cause),
-            StoreError::Internal(cause) => ApiError::Internal(cause),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,30 +230,5 @@ mod tests {
         assert_eq!(p.problem_type, "urn:owp:problem:method-not-allowed");
         assert_eq!(p.title, "Method Not Allowed");
         assert_eq!(p.status, 405);
-    }
-
-    #[test]
-    fn store_errors_map_to_the_right_statuses() {
-        let cases = [
-            (StoreError::NotFound, 404),
-            (
-                StoreError::Conflict {
-                    field: "slug".into(),
-                },
-                409,
-            ),
-            (StoreError::ForeignKey { field: None }, 409),
-            (StoreError::Unavailable("down".into()), 503),
-            (StoreError::Internal("bug".into()), 500),
-        ];
-        for (store, status) in cases {
-            assert_eq!(ApiError::from(store).status_code().as_u16(), status);
-        }
-    }
-
-    #[test]
-    fn unavailable_hides_the_cause_from_clients() {
-        let err = ApiError::from(StoreError::Unavailable("password=hunter2".into()));
-        assert!(!err.to_string().contains("hunter2"));
     }
 }

@@ -4,7 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use owp_audit::{EventType, NewAuditEvent};
 use owp_credentials::{password_hash_of, verify_dummy, verify_password};
 use owp_db::ids::UserId;
-use owp_identity::sessions::{self, RefreshError};
+use owp_identity::IdentityError;
+use owp_identity::sessions;
 use owp_identity::users::{LoginCandidate, UserStatus, get_user, record_login};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -268,14 +269,14 @@ pub async fn refresh(
         .run(move |conn| {
             let issued = match sessions::rotate(conn, &ctx, &presented, at) {
                 Ok(issued) => issued,
-                Err(RefreshError::Store(err)) => return Err(ApiError::from(err)),
+                Err(IdentityError::Store(err)) => return Err(ApiError::from(err)),
                 Err(refused) => return Ok(Err(refused)),
             };
             let user = get_user(conn, issued.user_id)?;
             Ok(Ok((issued, user)))
         })
         .await?;
-    let (issued, user) = outcome.map_err(|refused| ApiError::Unauthorized(refused.to_string()))?;
+    let (issued, user) = outcome.map_err(ApiError::from)?;
     if user.status != UserStatus::Active {
         return Err(ApiError::Unauthorized(format!(
             "the account is {}",

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::NaiveDateTime;
 use owp_db::ids::InvitationId;
-use owp_identity::invitations::{self, Invitation, InvitationError};
+use owp_identity::invitations::{self, Invitation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -164,11 +164,9 @@ pub async fn revoke(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<InvitationId>,
 ) -> Result<web::Json<InvitationView>, ApiError> {
-    let id: InvitationId = id
-        .parse()
-        .map_err(|_| ApiError::NotFound("not found".into()))?;
+    let id = id.into_inner();
     let ctx = auth.audit(&req, &state);
     let organization = visible_organization(&auth.0);
     let at = owp_db::time::now();
@@ -216,11 +214,6 @@ pub async fn accept(
         .db
         .run(move |conn| {
             invitations::accept_invitation(conn, &ctx, &body.token, body.full_name, &phc, at)
-                .map_err(|err| match err {
-                    InvitationError::Unknown => ApiError::NotFound(err.to_string()),
-                    InvitationError::Used(_) => ApiError::Gone(err.to_string()),
-                    InvitationError::Identity(err) => err.into(),
-                })
         })
         .await?;
     Ok(HttpResponse::Created().json(UserView::from(user)))

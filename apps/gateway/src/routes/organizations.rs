@@ -148,11 +148,9 @@ pub async fn create(
 pub async fn get(
     state: web::Data<AppState>,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> Result<web::Json<OrganizationView>, ApiError> {
-    let id: OrganizationId = id
-        .parse()
-        .map_err(|_| ApiError::NotFound("not found".into()))?;
+    let id = id.into_inner();
     if !auth.0.can_reach(id) {
         return Err(ApiError::NotFound("not found".into()));
     }
@@ -170,11 +168,6 @@ pub struct RenameOrganization {
     name: String,
 }
 
-fn parse_id(raw: &str) -> Result<OrganizationId, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::NotFound("not found".into()))
-}
-
 /// Rename an organization (super admins).
 #[utoipa::path(
     tag = "organizations",
@@ -187,10 +180,10 @@ fn parse_id(raw: &str) -> Result<OrganizationId, ApiError> {
 pub async fn rename(
     state: web::Data<AppState>,
     _auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: web::Json<RenameOrganization>,
 ) -> Result<web::Json<OrganizationView>, ApiError> {
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let name = body.into_inner().name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(ApiError::invalid_field(
@@ -217,9 +210,9 @@ pub async fn rename(
 pub async fn remove(
     state: web::Data<AppState>,
     _auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     state
         .db
         .run(move |conn| organizations::delete(conn, id))

@@ -129,11 +129,6 @@ pub async fn create_role(
     Ok(HttpResponse::Created().json(RoleView::from(role)))
 }
 
-fn parse_role_id(raw: &str) -> Result<RoleId, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::NotFound("not found".into()))
-}
-
 /// Read a role.
 #[utoipa::path(
     tag = "roles",
@@ -145,9 +140,9 @@ fn parse_role_id(raw: &str) -> Result<RoleId, ApiError> {
 pub async fn get_role(
     state: web::Data<AppState>,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<RoleId>,
 ) -> Result<web::Json<RoleView>, ApiError> {
-    let id = parse_role_id(&id)?;
+    let id = id.into_inner();
     let organization = auth.0.organization_id;
     let role = state
         .db
@@ -186,10 +181,10 @@ pub async fn patch_role(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<RoleId>,
     body: web::Json<PatchRole>,
 ) -> Result<web::Json<RoleView>, ApiError> {
-    let id = parse_role_id(&id)?;
+    let id = id.into_inner();
     let body = body.into_inner();
     let change = RoleChange {
         name: body.name,
@@ -220,9 +215,9 @@ pub async fn delete_role(
     state: web::Data<AppState>,
     req: HttpRequest,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<RoleId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_role_id(&id)?;
+    let id = id.into_inner();
     let ctx = auth.audit(&req, &state);
     let organization = auth.0.organization_id;
     let at = owp_db::time::now();
