@@ -7,12 +7,14 @@ use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
 use owp_db::ids::{InvitationId, OrganizationId};
 use owp_db::schema::{invitations, users};
 use owp_db::{AnyConnection, Page, Paged, StoreError};
-use owp_rbac::resolve_role_names;
+use owp_rbac::{Principal, resolve_role_names};
 use rand::RngCore;
 
 use crate::IdentityError;
 use crate::sessions::token_digest;
-use crate::users::{NewUser, User, UserStatus, create_user_with_password, normalize_email};
+use crate::users::{
+    NewUser, User, UserStatus, assignable_roles, create_user_with_password, normalize_email,
+};
 
 /// How long an invitation stays valid.
 pub const INVITATION_TTL: TimeDelta = TimeDelta::days(7);
@@ -89,6 +91,22 @@ impl TryFrom<InvitationRow> for Invitation {
             revoked_at: row.revoked_at,
         })
     }
+}
+
+/// An admin invites `email` into their own organization with role names (default `user`;
+/// `super_admin` only from a super admin); returns the invitation and its one-time token.
+pub fn invite_as(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    ctx: &AuditContext,
+    email: &str,
+    roles: Option<Vec<String>>,
+    at: NaiveDateTime,
+) -> Result<(Invitation, String), IdentityError> {
+    let roles = roles.unwrap_or_else(|| vec!["user".to_owned()]);
+    let organization = principal.organization_id;
+    assignable_roles(conn, principal, organization, &roles)?;
+    create_invitation(conn, ctx, organization, email, &roles, at)
 }
 
 /// Invites `email` into `organization` with `roles`; returns the invitation and its one-time

@@ -13,7 +13,7 @@ use crate::http::auth::{Auth, audit_context};
 use crate::http::passwords::hash_new_password;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
-use owp_identity::users::{assignable_roles, visible_organization};
+use owp_identity::users::visible_organization;
 
 /// An invitation (never its token).
 #[derive(Serialize, ToSchema)]
@@ -92,23 +92,11 @@ pub async fn create(
     body: web::Json<CreateInvitation>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let names = body.roles.unwrap_or_else(|| vec!["user".to_owned()]);
     let ctx = auth.audit(&req, &state);
-    let principal = auth.0;
     let at = owp_db::time::now();
     let (invitation, token) = state
         .db
-        .run(move |conn| {
-            assignable_roles(conn, &principal, principal.organization_id, &names)?;
-            Ok::<_, ApiError>(invitations::create_invitation(
-                conn,
-                &ctx,
-                principal.organization_id,
-                &body.email,
-                &names,
-                at,
-            )?)
-        })
+        .run(move |conn| invitations::invite_as(conn, &auth.0, &ctx, &body.email, body.roles, at))
         .await?;
     let link = format!("/invite/accept?token={token}");
     Ok(HttpResponse::Created().json(CreatedInvitation {
