@@ -38,6 +38,14 @@ macro_rules! typed_id {
     };
 }
 
+/// Reads an id stored as text. A row holding a malformed id is a fault of the store, not of
+/// the caller, so it is [`crate::StoreError::Internal`] (ids from clients are parsed by the
+/// HTTP edge, where a malformed one is simply not found).
+pub fn parse_stored_id<T: std::str::FromStr>(text: &str) -> Result<T, crate::StoreError> {
+    text.parse()
+        .map_err(|_| crate::StoreError::Internal(format!("malformed id {text:?} in the store")))
+}
+
 typed_id!(
     /// Identifies an organisation (tenant).
     OrganizationId

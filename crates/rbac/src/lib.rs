@@ -6,17 +6,20 @@
 //! token code. Role assignment is audited, so this crate records events through `owp-audit`
 //! (DESIGN §2 lets rbac use audit and db only).
 
+mod assignments;
 mod grants;
 pub mod permissions;
 mod principal;
 mod roles;
 mod seed;
 
+pub use assignments::{
+    permissions_of, resolve_role_names, role_names_of, roles_and_permissions_of, set_user_roles,
+};
 pub use grants::{Grants, parse_list};
 pub use principal::{Forbidden, Principal};
 pub use roles::{
     NewRole, RbacError, Role, RoleChange, create_role, delete_role, get_role, list_roles,
-    permissions_of, resolve_role_names, role_names_of, roles_and_permissions_of, set_user_roles,
     update_role,
 };
 pub use seed::{SYSTEM_ROLES, SystemRole, seed_system_roles};

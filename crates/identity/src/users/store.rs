@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
-use owp_db::ids::{OrganizationId, RoleId, UserId};
+use owp_db::ids::{OrganizationId, RoleId, UserId, parse_stored_id};
 use owp_db::schema::{roles, user_roles, users};
 use owp_db::{AnyConnection, Page, Paged, StoreError};
 use owp_rbac::{Grants, parse_list, role_names_of, set_user_roles};
@@ -98,21 +98,16 @@ pub(super) struct UserRow {
     pub updated_at: NaiveDateTime,
 }
 
-fn parse_id<T: std::str::FromStr>(text: &str) -> Result<T, StoreError> {
-    text.parse()
-        .map_err(|_| StoreError::Internal(format!("malformed id {text:?}")))
-}
-
 pub(super) fn hydrate(conn: &mut AnyConnection, row: UserRow) -> Result<User, StoreError> {
-    let id: UserId = parse_id(&row.id)?;
+    let id: UserId = parse_stored_id(&row.id)?;
     let roles = role_names_of(conn, id)?;
     with_roles(row, roles)
 }
 
 fn with_roles(row: UserRow, roles: Vec<String>) -> Result<User, StoreError> {
     Ok(User {
-        id: parse_id(&row.id)?,
-        organization_id: parse_id(&row.organization_id)?,
+        id: parse_stored_id(&row.id)?,
+        organization_id: parse_stored_id(&row.organization_id)?,
         roles,
         grants: Grants {
             allowed_model_ids: parse_list(row.allowed_model_ids.as_deref()),
@@ -259,8 +254,8 @@ pub fn find_login(
         .optional()?;
     row.map(|(id, org, status)| {
         Ok(LoginCandidate {
-            id: parse_id(&id)?,
-            organization_id: parse_id(&org)?,
+            id: parse_stored_id(&id)?,
+            organization_id: parse_stored_id(&org)?,
             status: UserStatus::parse(&status)?,
         })
     })
