@@ -9,8 +9,9 @@ use owp_db::schema::{conversations, messages};
 use owp_db::{AnyConnection, Page, Paged, StoreError};
 use serde_json::Value;
 
-use crate::usage::{Spend, record_usage};
 use crate::{Caller, WorkshopError};
+use owp_metering::Spend;
+use owp_metering::usage::record_usage;
 
 /// Longest title kept.
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -460,7 +461,7 @@ pub fn finish_reply(
         )
         .set(conversations::updated_at.eq(at))
         .execute(conn)?;
-        record_usage(conn, caller, model, outcome.spend, at)
+        Ok(record_usage(conn, caller, model, outcome.spend, at)?)
     })
 }
 

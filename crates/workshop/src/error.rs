@@ -8,6 +8,9 @@ pub enum WorkshopError {
     /// A field breaks a rule (`field`, `message`).
     #[error("{0}: {1}")]
     Invalid(&'static str, String),
+    /// Metering refused or failed.
+    #[error(transparent)]
+    Metering(#[from] owp_metering::MeteringError),
     /// The store failed (including "not found" for objects the caller may not see).
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -6,33 +6,18 @@
 //! `&mut AnyConnection` and the time, so the same code runs on SQLite and PostgreSQL and tests
 //! control the clock (crate order: workshop → rbac, audit, ollama-client, db).
 
+pub mod budgets;
 pub mod conversations;
 mod error;
-pub mod quotas;
-pub mod usage;
 
 pub use error::WorkshopError;
+pub use owp_metering::Caller;
 
-use owp_db::ids::{CredentialId, OrganizationId, UserId};
-
-/// Who acts: the user, their tenant and the API key they came with, which is what ownership,
-/// usage accounting and budgets are keyed on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caller {
-    /// The tenant.
-    pub organization_id: OrganizationId,
-    /// The user.
-    pub user_id: UserId,
-    /// The API key, when the call came with one.
-    pub key_id: Option<CredentialId>,
-}
-
-impl From<&owp_rbac::Principal> for Caller {
-    fn from(principal: &owp_rbac::Principal) -> Self {
-        Self {
-            organization_id: principal.organization_id,
-            user_id: principal.user_id,
-            key_id: principal.credential_id,
-        }
+/// The [`Caller`] a principal acts as.
+pub fn caller_of(principal: &owp_rbac::Principal) -> Caller {
+    Caller {
+        organization_id: principal.organization_id,
+        user_id: principal.user_id,
+        key_id: principal.credential_id,
     }
 }

@@ -46,7 +46,28 @@ impl From<owp_workshop::WorkshopError> for ApiError {
             owp_workshop::WorkshopError::Invalid(field, message) => {
                 ApiError::invalid_field(field, message)
             }
+            owp_workshop::WorkshopError::Metering(err) => err.into(),
             owp_workshop::WorkshopError::Store(err) => err.into(),
+        }
+    }
+}
+
+// --- owp-metering (crate split, issue 11) ---------------------------------------------------
+
+impl From<owp_metering::MeteringError> for ApiError {
+    fn from(err: owp_metering::MeteringError) -> Self {
+        match err {
+            owp_metering::MeteringError::Invalid(field, message) => {
+                ApiError::invalid_field(field, message)
+            }
+            owp_metering::MeteringError::OverBudget {
+                detail,
+                retry_after,
+            } => ApiError::TooManyRequests {
+                detail,
+                retry_after,
+            },
+            owp_metering::MeteringError::Store(err) => err.into(),
         }
     }
 }

@@ -9,7 +9,6 @@ use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
 use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
 use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
 use owp_ollama_client::ollama_rs::models::ModelOptions;
-use owp_workshop::Caller;
 use owp_workshop::conversations::{self, Message, NewMessage, ReplyOutcome};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -166,7 +165,7 @@ pub async fn chat(
     let options = parse_options(body.options)?;
     ensure_budget(&state, &auth.0).await?;
 
-    let caller = Caller::from(&auth.0);
+    let caller = owp_workshop::caller_of(&auth.0);
     let history = match conversation {
         Some(id) => {
             state

@@ -9,10 +9,10 @@ use actix_web::ResponseError;
 use actix_web::web::Bytes;
 use futures_util::stream::{self, Stream, StreamExt};
 use owp_db::Database;
+use owp_metering::Caller;
+use owp_metering::usage::Spend;
 use owp_ollama_client::{ChatChunk, ChatStream};
-use owp_workshop::Caller;
 use owp_workshop::conversations::{self, ReplyOutcome, Turn};
-use owp_workshop::usage::Spend;
 use serde_json::{Value, json};
 
 use crate::http::metering::{finish_detached, spend_of};

@@ -8,8 +8,7 @@ use owp_rbac::Principal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use owp_workshop::Caller;
-use owp_workshop::usage::Spend;
+use owp_metering::usage::Spend;
 
 use super::grants::check_grants;
 use crate::http::auth::Auth;
@@ -193,7 +192,7 @@ pub(crate) async fn embed(
     request.model_name = check_grants(principal, &request.model_name, [])?;
     ensure_budget(state, principal).await?;
     let vectors = state.ollama_client.embed(&request).await?.embeddings;
-    let caller = Caller::from(principal);
+    let caller = owp_workshop::caller_of(principal);
     record_spend(state, caller, request.model_name, Spend::default()).await;
     Ok(vectors)
 }

@@ -12,7 +12,6 @@ use owp_ollama_client::ollama_rs::generation::embeddings::request::{
 };
 use owp_ollama_client::{ByteStream, GenerationStats, RelayEndpoint};
 use owp_rbac::Principal;
-use owp_workshop::Caller;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -20,7 +19,7 @@ use super::grants::check_grants;
 use super::models::embed;
 use crate::http::auth::Auth;
 use crate::http::json_rules::fold_key;
-use crate::http::metering::{Meter, ensure_budget, spend_of};
+use crate::http::metering::{ensure_budget, spend_of};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 
@@ -152,7 +151,7 @@ pub async fn show(
 
 /// Reads a relayed NDJSON (or single JSON) body line by line as it goes by and charges the
 /// final object's counts (or, cut off, the lines relayed), without holding back any byte.
-fn metered_body(body: ByteStream, meter: Meter) -> ByteStream {
+fn metered_body(body: ByteStream, meter: owp_metering::Meter) -> ByteStream {
     let start = (body, meter, Vec::new());
     futures_util::stream::unfold(start, |(mut body, mut meter, mut line)| async move {
         let item = body.next().await?;
@@ -224,7 +223,7 @@ async fn relay(
             Bytes::from(envelope.rebuilt_for(&model).to_string()),
         )
         .await?;
-    let caller = Caller::from(&auth.0);
+    let caller = owp_workshop::caller_of(&auth.0);
     // A whole (non-streamed) answer may end without a newline: add one so its counts are read.
     let tail = futures_util::stream::once(async { Ok(Bytes::from_static(b"\n")) });
     let is_stream = upstream
@@ -236,7 +235,7 @@ async fn relay(
     } else {
         upstream.body.chain(tail).boxed()
     };
-    let meter = Meter::new(state.get_ref().clone(), caller, model);
+    let meter = crate::http::metering::meter(&state, caller, model);
     let metered = metered_body(source, meter);
     let content_type = upstream
         .content_type

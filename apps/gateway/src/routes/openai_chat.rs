@@ -7,12 +7,10 @@ use futures_util::StreamExt;
 use owp_ollama_client::ChatChunk;
 use serde_json::{Value, json};
 
-use owp_workshop::Caller;
-
 use super::grants::check_grants;
 use super::openai_request::CompletionRequest;
 use crate::http::auth::Auth;
-use crate::http::metering::{Meter, ensure_budget, metered, record_spend, spend_of};
+use crate::http::metering::{ensure_budget, metered, record_spend, spend_of};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 
@@ -74,7 +72,7 @@ pub async fn completions(
         request.tools.iter().map(|t| t.function.name.as_str()),
     )?;
     ensure_budget(&state, &auth.0).await?;
-    let caller = Caller::from(&auth.0);
+    let caller = owp_workshop::caller_of(&auth.0);
     let id = format!("chatcmpl-{}", uuid::Uuid::now_v7().simple());
     let created = chrono::Utc::now().timestamp();
     if !body.stream {
@@ -105,7 +103,7 @@ pub async fn completions(
     let model = body.model;
     let upstream = metered(
         upstream,
-        Meter::new(state.get_ref().clone(), caller, request.model_name.clone()),
+        crate::http::metering::meter(&state, caller, request.model_name.clone()),
     );
     let mut first = true;
     let mut saw_tool_calls = false;
