@@ -160,7 +160,7 @@ pub async fn own(
     auth: Auth,
     query: web::Query<UsageQuery>,
 ) -> Result<web::Json<UsageReport>, ApiError> {
-    let caller = owp_workshop::caller_of(&auth.0);
+    let caller = owp_chat::caller_of(&auth.0);
     let filter = filter(&query, Some(caller.user_id))?;
     let at = owp_db::time::now();
     let (buckets, budgets) = state
@@ -280,7 +280,7 @@ pub async fn put_user_quota(
         .db
         .run(move |conn| {
             reachable_user(conn, &principal, id)?;
-            Ok::<_, ApiError>(owp_workshop::budgets::set_quota(
+            Ok::<_, ApiError>(owp_chat::budgets::set_quota(
                 conn,
                 &ctx,
                 Subject::User(id),
@@ -323,7 +323,7 @@ pub async fn put_key_quota(
             reachable_user(conn, &principal, owner)?;
             get_api_key(conn, owner, key)?;
             let subject = Subject::Key { owner, key };
-            Ok::<_, ApiError>(owp_workshop::budgets::set_quota(
+            Ok::<_, ApiError>(owp_chat::budgets::set_quota(
                 conn, &ctx, subject, &quota, at,
             )?)
         })

@@ -6,7 +6,7 @@ use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
 use owp_db::AnyConnection;
 use owp_metering::quotas::{self, Quota, Subject};
 
-use crate::WorkshopError;
+use crate::ChatError;
 
 /// Sets (replaces) the budgets of `subject`; all `None` removes them. Audited as
 /// `grant_changed` in the same transaction.
@@ -16,7 +16,7 @@ pub fn set_quota(
     subject: Subject,
     quota: &Quota,
     at: NaiveDateTime,
-) -> Result<Quota, WorkshopError> {
+) -> Result<Quota, ChatError> {
     let (owner, key) = subject.owner_and_key();
     conn.transaction(|conn| {
         let mut event = NewAuditEvent::new(EventType::GrantChanged);
