@@ -1,38 +1,6 @@
-//! Workshop content an organisation shares with its members: prompts, tools, documents and their
-//! chunks, vector collections and embeddings, RAG systems, conversations and their messages,
-//! projects and agent configurations — and the accounting of what members spend on models.
+//! Workshop content an organisation shares with its members: prompts (versions, typed
+//! variables, a pure renderer), tools (function definitions), projects and their members, and
+//! agent configurations — arriving with the next issue.
 //!
-//! Everything here is scoped to an organisation and a user, and every function takes a
-//! `&mut AnyConnection` and the time, so the same code runs on SQLite and PostgreSQL and tests
-//! control the clock (crate order: workshop → rbac, audit, ollama-client, db).
-
-pub mod conversations;
-mod error;
-pub mod quotas;
-pub mod usage;
-
-pub use error::WorkshopError;
-
-use owp_db::ids::{CredentialId, OrganizationId, UserId};
-
-/// Who acts: the user, their tenant and the API key they came with, which is what ownership,
-/// usage accounting and budgets are keyed on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caller {
-    /// The tenant.
-    pub organization_id: OrganizationId,
-    /// The user.
-    pub user_id: UserId,
-    /// The API key, when the call came with one.
-    pub key_id: Option<CredentialId>,
-}
-
-impl From<&owp_rbac::Principal> for Caller {
-    fn from(principal: &owp_rbac::Principal) -> Self {
-        Self {
-            organization_id: principal.organization_id,
-            user_id: principal.user_id,
-            key_id: principal.credential_id,
-        }
-    }
-}
+//! Conversations and the model-call pipeline live in `owp-chat`, budgets and usage in
+//! `owp-metering` (crate order: workshop → rbac, audit, db).

@@ -11,7 +11,6 @@ pub mod extract;
 pub mod fallback;
 pub mod json_rules;
 pub mod limits;
-pub mod metering;
 pub mod metrics;
 pub mod passwords;
 pub mod problem;

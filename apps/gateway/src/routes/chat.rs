@@ -1,25 +1,16 @@
 //! `POST /api/v1/chat`: a chat turn in a stored conversation, streamed to the SPA as
 //! Server-Sent Events (`start`, `delta`…, then `done` or `error`), or answered whole.
 
-use std::time::Instant;
-
 use actix_web::{HttpResponse, post, web};
-use owp_db::ids::ConversationId;
-use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
-use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
-use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
-use owp_ollama_client::ollama_rs::models::ModelOptions;
-use owp_workshop::Caller;
-use owp_workshop::conversations::{self, Message, NewMessage, ReplyOutcome};
+use owp_chat::conversations::NewMessage;
+use owp_chat::turn::{self, TurnInput};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::chat_stream::{ReplyLog, relay, tool_calls_of, usage_of};
+use super::chat_stream::{relay, usage_of};
 use super::conversations::MessageView;
-use super::grants::check_grants;
 use crate::http::auth::Auth;
-use crate::http::metering::{ensure_budget, spend_of};
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -69,56 +60,6 @@ pub struct ChatAnswer {
     usage: Value,
 }
 
-/// Tools and options parsed from JSON, with the field named when one does not parse.
-pub(crate) fn parse_tools(tools: Option<&[Value]>) -> Result<Vec<ToolInfo>, ApiError> {
-    tools
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .map(|(i, t)| super::openai_request::tool_of(t, &format!("tools[{i}]")))
-        .collect()
-}
-
-fn parse_options(options: Option<Value>) -> Result<Option<ModelOptions>, ApiError> {
-    options
-        .map(|o| {
-            serde_json::from_value::<ModelOptions>(o)
-                .map_err(|e| ApiError::invalid_field("options", e.to_string()))
-        })
-        .transpose()
-}
-
-fn to_chat_message(role: &str, content: &str) -> Result<ChatMessage, ApiError> {
-    serde_json::from_value(json!({"role": role, "content": content}))
-        .map_err(|e| ApiError::invalid_field("messages", e.to_string()))
-}
-
-/// The request Ollama gets: the stored history, then the turn's new messages.
-fn ollama_request(
-    model: &str,
-    history: &[Message],
-    new: &[NewMessage],
-    options: Option<ModelOptions>,
-    tools: Vec<ToolInfo>,
-) -> Result<ChatMessageRequest, ApiError> {
-    let said = history
-        .iter()
-        .map(|m| (m.role.as_str(), m.content.as_str()));
-    let adding = new.iter().map(|m| (m.role.as_str(), m.content.as_str()));
-    let messages = said
-        .chain(adding)
-        .map(|(role, content)| to_chat_message(role, content))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut request = ChatMessageRequest::new(model.to_owned(), messages);
-    if let Some(options) = options {
-        request = request.options(options);
-    }
-    if !tools.is_empty() {
-        request = request.tools(tools);
-    }
-    Ok(request)
-}
-
 /// Chat with a model in a stored conversation.
 #[utoipa::path(
     tag = "chat",
@@ -138,92 +79,34 @@ pub async fn chat(
     auth: Auth,
     body: web::Json<ChatRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let started = Instant::now();
     let body = body.into_inner();
-    let tools = parse_tools(body.tools.as_deref())?;
-    let model = check_grants(
-        &auth.0,
-        &body.model,
-        tools.iter().map(|t| t.function.name.as_str()),
-    )?;
-    let new: Vec<NewMessage> = body
-        .messages
-        .into_iter()
-        .map(|m| NewMessage {
-            role: m.role,
-            content: m.content,
-        })
-        .collect();
-    conversations::check_messages(&new)?;
-    let conversation = body
-        .conversation_id
-        .as_deref()
-        .map(|raw| {
-            raw.parse::<ConversationId>()
-                .map_err(|_| ApiError::NotFound("no such conversation".into()))
-        })
-        .transpose()?;
-    let options = parse_options(body.options)?;
-    ensure_budget(&state, &auth.0).await?;
-
-    let caller = Caller::from(&auth.0);
-    let history = match conversation {
-        Some(id) => {
-            state
-                .db
-                .run(move |conn| conversations::history(conn, caller.user_id, id))
-                .await?
-        }
-        None => Vec::new(),
+    let input = TurnInput {
+        model: body.model,
+        messages: body
+            .messages
+            .into_iter()
+            .map(|m| NewMessage {
+                role: m.role,
+                content: m.content,
+            })
+            .collect(),
+        conversation_id: body.conversation_id,
+        options: body.options,
+        tools: body.tools,
     };
-    let request = ollama_request(&model, &history, &new, options, tools)?;
-
-    let begin = {
-        let model = model.clone();
-        move |conn: &mut owp_db::AnyConnection| {
-            conversations::begin_turn(
-                conn,
-                &caller,
-                conversation,
-                &model,
-                &new,
-                owp_db::time::now(),
-            )
-        }
-    };
+    let (db, ollama, at) = (&state.db, &state.ollama_client, owp_db::time::now());
     if body.stream {
-        let upstream = state.ollama_client.chat_stream(&request).await?;
-        let turn = state.db.run(begin).await?;
-        let log = ReplyLog::new(state.db.clone(), caller, turn, model, started);
+        let turn = turn::reply_streamed(db, ollama, &auth.0, input, at).await?;
         return Ok(HttpResponse::Ok()
             .content_type("text/event-stream")
             .insert_header(("cache-control", "no-cache"))
             .insert_header(("x-accel-buffering", "no"))
-            .streaming(relay(upstream, log)));
+            .streaming(relay(turn)));
     }
-
-    let reply = state.ollama_client.chat(&request).await?;
-    let turn = state.db.run(begin).await?;
-    let outcome = ReplyOutcome {
-        content: reply.message.content.clone(),
-        spend: spend_of(&reply.stats),
-        processing_time_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
-        metadata: json!({"done_reason": reply.done_reason, "tool_calls": tool_calls_of(&reply)}),
-        complete: true,
-    };
-    let usage = usage_of(outcome.spend);
-    let conversation_id = turn.conversation_id.to_string();
-    let message = state
-        .db
-        .run(move |conn| {
-            let at = owp_db::time::now();
-            conversations::finish_reply(conn, &caller, &turn, &model, &outcome, at)?;
-            conversations::get_message(conn, caller.user_id, turn.conversation_id, turn.reply_id)
-        })
-        .await?;
+    let reply = turn::reply_whole(db, ollama, &auth.0, input, at).await?;
     Ok(HttpResponse::Ok().json(ChatAnswer {
-        conversation_id,
-        message: message.into(),
-        usage,
+        conversation_id: reply.conversation_id.to_string(),
+        message: reply.message.into(),
+        usage: usage_of(reply.spend),
     }))
 }

@@ -3,9 +3,8 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDateTime;
+use owp_chat::conversations::{self, Conversation, Message};
 use owp_db::ids::ConversationId;
-use owp_workshop::Caller;
-use owp_workshop::conversations::{self, Conversation, Message};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -160,7 +159,7 @@ pub async fn create(
     body: web::Json<CreateConversation>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let caller = Caller::from(&auth.0);
+    let caller = owp_chat::caller_of(&auth.0);
     let title = body.title.unwrap_or_else(|| "New conversation".into());
     let created = state
         .db

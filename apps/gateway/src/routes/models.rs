@@ -1,19 +1,15 @@
 //! Models the caller may use, and embeddings.
 
 use actix_web::{get, post, web};
+use owp_chat::check_grants;
+use owp_chat::embeddings::{self as embedding, GenerateEmbeddingsRequest};
 use owp_db::model_name::canonical_or_same;
 use owp_ollama_client::ModelSummary;
-use owp_ollama_client::ollama_rs::generation::embeddings::request::GenerateEmbeddingsRequest;
 use owp_rbac::Principal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use owp_workshop::Caller;
-use owp_workshop::usage::Spend;
-
-use super::grants::check_grants;
 use crate::http::auth::Auth;
-use crate::http::metering::{ensure_budget, record_spend};
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -61,11 +57,7 @@ pub(crate) async fn usable_models(
     state: &AppState,
     principal: &Principal,
 ) -> Result<Vec<ModelSummary>, ApiError> {
-    let models = state.ollama_client.list_models().await?;
-    Ok(models
-        .into_iter()
-        .filter(|m| principal.can_use_model(&m.name))
-        .collect())
+    Ok(owp_chat::models::usable_models(&state.ollama_client, principal).await?)
 }
 
 /// Installed models the caller may use.
@@ -151,18 +143,9 @@ impl EmbeddingInput {
             EmbeddingInput::One(text) => vec![text],
             EmbeddingInput::Many(texts) => texts,
         };
-        if texts.is_empty() || texts.len() > MAX_INPUTS {
-            return Err(ApiError::invalid_field(
-                "input",
-                format!("give 1 to {MAX_INPUTS} texts"),
-            ));
-        }
-        Ok(texts)
+        Ok(embedding::check_texts(texts)?)
     }
 }
-
-/// Most texts one embeddings call may carry.
-const MAX_INPUTS: usize = 256;
 
 /// An embeddings request.
 #[derive(Deserialize, ToSchema)]
@@ -184,18 +167,15 @@ pub struct EmbeddingsResponse {
     embeddings: Vec<Vec<f32>>,
 }
 
-/// Checks the caller may use `model` before anything reaches Ollama, then embeds.
+/// Checks the caller may use `model` and has budget left before anything reaches Ollama,
+/// then embeds and counts the call (`owp_chat::embeddings::embed`).
 pub(crate) async fn embed(
     state: &AppState,
     principal: &Principal,
-    mut request: GenerateEmbeddingsRequest,
+    request: GenerateEmbeddingsRequest,
 ) -> Result<Vec<Vec<f32>>, ApiError> {
-    request.model_name = check_grants(principal, &request.model_name, [])?;
-    ensure_budget(state, principal).await?;
-    let vectors = state.ollama_client.embed(&request).await?.embeddings;
-    let caller = Caller::from(principal);
-    record_spend(state, caller, request.model_name, Spend::default()).await;
-    Ok(vectors)
+    let (db, ollama, at) = (&state.db, &state.ollama_client, owp_db::time::now());
+    Ok(embedding::embed(db, ollama, principal, request, at).await?)
 }
 
 /// Embed one text or a batch.
@@ -218,7 +198,7 @@ pub async fn embeddings(
 ) -> Result<web::Json<EmbeddingsResponse>, ApiError> {
     let body = body.into_inner();
     let texts = body.input.into_texts()?;
-    let request = GenerateEmbeddingsRequest::new(body.model.clone(), texts.into());
+    let request = embedding::request_for(body.model.clone(), texts, None);
     let embeddings = embed(&state, &auth.0, request).await?;
     Ok(web::Json(EmbeddingsResponse {
         dims: embeddings.first().map_or(0, Vec::len),

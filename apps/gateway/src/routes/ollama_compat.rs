@@ -7,20 +7,17 @@
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, post, web};
 use futures_util::StreamExt;
-use owp_ollama_client::ollama_rs::generation::embeddings::request::{
-    EmbeddingsInput, GenerateEmbeddingsRequest,
-};
-use owp_ollama_client::{ByteStream, GenerationStats, RelayEndpoint};
+use owp_chat::check_grants;
+use owp_chat::embeddings::{self, GenerateEmbeddingsRequest};
+use owp_chat::ollama_relay::{self, RelayCall};
+use owp_ollama_client::{ByteStream, RelayEndpoint};
 use owp_rbac::Principal;
-use owp_workshop::Caller;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::grants::check_grants;
 use super::models::embed;
 use crate::http::auth::Auth;
 use crate::http::json_rules::fold_key;
-use crate::http::metering::{Meter, ensure_budget, spend_of};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 
@@ -93,11 +90,21 @@ impl Envelope {
     }
 
     /// The body to relay: what was parsed, with `model` set to the checked canonical name.
-    fn rebuilt_for(mut self, model: &str) -> Value {
-        self.object.remove("name");
-        self.object
-            .insert("model".to_owned(), Value::String(model.to_owned()));
-        Value::Object(self.object)
+    fn rebuilt_for(self, model: &str) -> Value {
+        ollama_relay::rebuilt(self.object, model)
+    }
+
+    /// The names of the tools offered.
+    fn tool_names(&self) -> Vec<String> {
+        self.tools
+            .iter()
+            .map(|tool| {
+                tool["function"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
     }
 
     /// `model`, or the older `name`.
@@ -112,11 +119,12 @@ impl Envelope {
 
 /// Refuses a model or tool the caller is not granted; the model's canonical name otherwise.
 fn check(principal: &Principal, envelope: &Envelope) -> Result<String, ApiError> {
-    let tools = envelope
-        .tools
-        .iter()
-        .map(|tool| tool["function"]["name"].as_str().unwrap_or_default());
-    check_grants(principal, envelope.model(), tools)
+    let tools = envelope.tool_names();
+    Ok(check_grants(
+        principal,
+        envelope.model(),
+        tools.iter().map(String::as_str),
+    )?)
 }
 
 /// Ollama's version.
@@ -150,34 +158,6 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(info))
 }
 
-/// Reads a relayed NDJSON (or single JSON) body line by line as it goes by and charges the
-/// final object's counts (or, cut off, the lines relayed), without holding back any byte.
-fn metered_body(body: ByteStream, meter: Meter) -> ByteStream {
-    let start = (body, meter, Vec::new());
-    futures_util::stream::unfold(start, |(mut body, mut meter, mut line)| async move {
-        let item = body.next().await?;
-        if let Ok(bytes) = &item {
-            for &byte in bytes.iter() {
-                if byte != b'\n' {
-                    line.push(byte);
-                    continue;
-                }
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    line.clear();
-                    continue;
-                }
-                match final_stats(&line) {
-                    Some(stats) => meter.settle(spend_of(&stats)).await,
-                    None => meter.piece(),
-                }
-                line.clear();
-            }
-        }
-        Some((item, (body, meter, line)))
-    })
-    .boxed()
-}
-
 /// Ends a relayed body that breaks off with an `{"error": …}` line, as Ollama itself reports a
 /// failure inside a stream, instead of cutting the connection silently.
 fn ending_in_an_error_line(
@@ -195,19 +175,6 @@ fn ending_in_an_error_line(
     })
 }
 
-/// The counts of a line that is Ollama's final object.
-fn final_stats(line: &[u8]) -> Option<GenerationStats> {
-    #[derive(Deserialize)]
-    struct Final {
-        #[serde(default)]
-        done: bool,
-        #[serde(flatten)]
-        stats: GenerationStats,
-    }
-    let parsed: Final = serde_json::from_slice(line).ok()?;
-    parsed.done.then_some(parsed.stats)
-}
-
 async fn relay(
     state: web::Data<AppState>,
     auth: Auth,
@@ -215,36 +182,21 @@ async fn relay(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let envelope = Envelope::parse(&body)?;
-    let model = check(&auth.0, &envelope)?;
-    ensure_budget(&state, &auth.0).await?;
-    let upstream = state
-        .ollama_client
-        .relay(
-            endpoint,
-            Bytes::from(envelope.rebuilt_for(&model).to_string()),
-        )
-        .await?;
-    let caller = Caller::from(&auth.0);
-    // A whole (non-streamed) answer may end without a newline: add one so its counts are read.
-    let tail = futures_util::stream::once(async { Ok(Bytes::from_static(b"\n")) });
-    let is_stream = upstream
-        .content_type
-        .as_deref()
-        .is_some_and(|t| t.contains("ndjson"));
-    let source: ByteStream = if is_stream {
-        upstream.body
-    } else {
-        upstream.body.chain(tail).boxed()
+    let call = RelayCall {
+        endpoint,
+        model: envelope.model().to_owned(),
+        tools: envelope.tool_names(),
+        body: envelope.object,
     };
-    let meter = Meter::new(state.get_ref().clone(), caller, model);
-    let metered = metered_body(source, meter);
-    let content_type = upstream
+    let (db, ollama, at) = (&state.db, &state.ollama_client, owp_db::time::now());
+    let answer = ollama_relay::relay(db, ollama, &auth.0, call, at).await?;
+    let content_type = answer
         .content_type
         .unwrap_or_else(|| "application/json".to_owned());
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("x-accel-buffering", "no"))
-        .streaming(ending_in_an_error_line(metered)))
+        .streaming(ending_in_an_error_line(answer.body)))
 }
 
 /// Ollama's chat, relayed as it streams.
@@ -278,7 +230,7 @@ pub async fn embed_batch(
     body: web::Json<GenerateEmbeddingsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    let model = request.model_name.clone();
+    let model = embeddings::model_of(&request).to_owned();
     let embeddings = embed(&state, &auth.0, request).await?;
     Ok(HttpResponse::Ok().json(json!({ "model": model, "embeddings": embeddings })))
 }
@@ -299,7 +251,7 @@ pub async fn embed_legacy(
     body: web::Json<LegacyEmbedding>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let request = GenerateEmbeddingsRequest::new(body.model, EmbeddingsInput::Single(body.prompt));
+    let request = embeddings::single_request(body.model, body.prompt);
     let mut vectors = embed(&state, &auth.0, request).await?;
     let embedding = vectors.pop().unwrap_or_default();
     Ok(HttpResponse::Ok().json(json!({ "embedding": embedding })))

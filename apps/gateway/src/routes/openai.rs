@@ -2,7 +2,6 @@
 
 use actix_web::{get, post, web};
 use base64::Engine as _;
-use owp_ollama_client::ollama_rs::generation::embeddings::request::GenerateEmbeddingsRequest;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -10,11 +9,11 @@ use utoipa::ToSchema;
 use owp_db::model_name::canonical_or_same;
 use owp_ollama_client::ModelSummary;
 
-use super::grants::check_grants;
 use super::models::{EmbeddingInput, embed, usable_models};
 use crate::http::auth::Auth;
 use crate::http::problem::ApiError;
 use crate::state::AppState;
+use owp_chat::check_grants;
 
 /// OpenAI's model object.
 #[derive(Serialize, ToSchema)]
@@ -211,8 +210,7 @@ pub async fn embeddings(
     }
     let texts = texts_of(body.input)?;
     let tokens = texts.iter().map(|t| t.split_whitespace().count()).sum();
-    let mut request = GenerateEmbeddingsRequest::new(body.model.clone(), texts.into());
-    request.dimensions = body.dimensions;
+    let request = owp_chat::embeddings::request_for(body.model.clone(), texts, body.dimensions);
     let vectors = embed(&state, &auth.0, request).await?;
     Ok(web::Json(OpenAiEmbeddings {
         object: "list",

@@ -4,15 +4,11 @@
 
 use actix_web::{HttpResponse, post, web};
 use futures_util::StreamExt;
+use owp_chat::openai::{self, CompletionRequest};
 use owp_ollama_client::ChatChunk;
 use serde_json::{Value, json};
 
-use owp_workshop::Caller;
-
-use super::grants::check_grants;
-use super::openai_request::CompletionRequest;
 use crate::http::auth::Auth;
-use crate::http::metering::{Meter, ensure_budget, metered, record_spend, spend_of};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 
@@ -67,25 +63,11 @@ pub async fn completions(
     body: web::Json<CompletionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let mut request = body.to_ollama()?;
-    request.model_name = check_grants(
-        &auth.0,
-        &body.model,
-        request.tools.iter().map(|t| t.function.name.as_str()),
-    )?;
-    ensure_budget(&state, &auth.0).await?;
-    let caller = Caller::from(&auth.0);
+    let (db, ollama, at) = (&state.db, &state.ollama_client, owp_db::time::now());
     let id = format!("chatcmpl-{}", uuid::Uuid::now_v7().simple());
     let created = chrono::Utc::now().timestamp();
     if !body.stream {
-        let reply = state.ollama_client.chat(&request).await?;
-        record_spend(
-            &state,
-            caller,
-            request.model_name.clone(),
-            spend_of(&reply.stats),
-        )
-        .await;
+        let reply = openai::complete(db, ollama, &auth.0, &body, at).await?;
         let calls = tool_calls(&reply);
         let mut message = json!({"role": "assistant", "content": reply.message.content});
         if let Some(calls) = &calls {
@@ -101,12 +83,8 @@ pub async fn completions(
         .stream_options
         .as_ref()
         .is_some_and(|o| o["include_usage"] == json!(true));
-    let upstream = state.ollama_client.chat_stream(&request).await?;
+    let upstream = openai::complete_streamed(db, ollama, &auth.0, &body, at).await?;
     let model = body.model;
-    let upstream = metered(
-        upstream,
-        Meter::new(state.get_ref().clone(), caller, request.model_name.clone()),
-    );
     let mut first = true;
     let mut saw_tool_calls = false;
     let chunk = move |choices: Value, usage: Option<Value>| {

@@ -7,13 +7,11 @@ use actix_web::{HttpRequest, get, put, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use owp_credentials::get_api_key;
 use owp_db::ids::{CredentialId, UserId};
-use owp_workshop::Caller;
-use owp_workshop::quotas::{self, Budget, Quota, Subject};
-use owp_workshop::usage::{self, UsageBucket, UsageFilter};
+use owp_identity::users::get_visible_user;
+use owp_metering::quotas::{self, Budget, Quota, Subject};
+use owp_metering::usage::{self, UsageBucket, UsageFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-use owp_identity::users::get_visible_user;
 
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
@@ -162,14 +160,14 @@ pub async fn own(
     auth: Auth,
     query: web::Query<UsageQuery>,
 ) -> Result<web::Json<UsageReport>, ApiError> {
-    let caller = Caller::from(&auth.0);
+    let caller = owp_chat::caller_of(&auth.0);
     let filter = filter(&query, Some(caller.user_id))?;
     let at = owp_db::time::now();
     let (buckets, budgets) = state
         .db
         .run(move |conn| {
             let buckets = usage::usage_buckets(conn, caller.organization_id, &filter)?;
-            Ok::<_, owp_workshop::WorkshopError>((buckets, quotas::budgets(conn, &caller, at)?))
+            Ok::<_, owp_metering::MeteringError>((buckets, quotas::budgets(conn, &caller, at)?))
         })
         .await?;
     Ok(web::Json(report(&buckets, false, budgets)))
@@ -282,7 +280,7 @@ pub async fn put_user_quota(
         .db
         .run(move |conn| {
             get_visible_user(conn, &principal, id)?;
-            Ok::<_, ApiError>(quotas::set_quota(
+            Ok::<_, ApiError>(owp_chat::budgets::set_quota(
                 conn,
                 &ctx,
                 Subject::User(id),
@@ -321,7 +319,9 @@ pub async fn put_key_quota(
             get_visible_user(conn, &principal, owner)?;
             get_api_key(conn, owner, key)?;
             let subject = Subject::Key { owner, key };
-            Ok::<_, ApiError>(quotas::set_quota(conn, &ctx, subject, &quota, at)?)
+            Ok::<_, ApiError>(owp_chat::budgets::set_quota(
+                conn, &ctx, subject, &quota, at,
+            )?)
         })
         .await?;
     Ok(web::Json(set.into()))

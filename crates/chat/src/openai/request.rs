@@ -2,32 +2,31 @@
 //! is either honoured (mapped to what Ollama does) or refused with a 422 naming it — never
 //! silently dropped when dropping it would change the answer.
 
-use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
 use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
 use owp_ollama_client::ollama_rs::generation::parameters::FormatType;
-use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
 use owp_ollama_client::ollama_rs::models::ModelOptions;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use utoipa::ToSchema;
 
-use crate::http::problem::ApiError;
+use super::translate::{refuse, to_message, tool_of};
+use crate::ChatError;
 
 /// OpenAI's chat request: the fields Ollama can honour, and those refused by name.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CompletionRequest {
     /// Model name (any spelling Ollama accepts: `llama3.2` is `llama3.2:latest`).
-    pub(crate) model: String,
+    pub model: String,
     /// The conversation: roles system, developer (read as system), user, assistant (with
     /// `tool_calls`), tool. Content is text or parts: `text`, and `image_url` as a `data:` URL.
-    #[schema(value_type = Vec<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     messages: Vec<Value>,
     /// Stream as Server-Sent Events.
     #[serde(default)]
-    pub(crate) stream: bool,
+    pub stream: bool,
     /// `{"include_usage": true}` adds a usage chunk before `[DONE]`.
-    #[schema(value_type = Option<Object>)]
-    pub(crate) stream_options: Option<Value>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub stream_options: Option<Value>,
     /// Sampling temperature.
     temperature: Option<f32>,
     /// Nucleus sampling.
@@ -39,7 +38,7 @@ pub struct CompletionRequest {
     /// Seed for repeatable sampling.
     seed: Option<i64>,
     /// A stop sequence or a list of them.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     stop: Option<Value>,
     /// Penalises tokens already present.
     presence_penalty: Option<f32>,
@@ -48,13 +47,13 @@ pub struct CompletionRequest {
     /// Only 1: Ollama gives one answer per request.
     n: Option<u32>,
     /// `text`, `json_object` or `json_schema` (Ollama's `format`).
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     response_format: Option<Value>,
     /// Tools in OpenAI's function format.
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub(crate) tools: Option<Vec<Value>>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
+    pub tools: Option<Vec<Value>>,
     /// `auto` or `none`; Ollama cannot be made to call a tool.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     tool_choice: Option<Value>,
     /// Accepted; Ollama decides how many calls it makes.
     parallel_tool_calls: Option<bool>,
@@ -63,28 +62,24 @@ pub struct CompletionRequest {
     /// Refused: token log-probabilities are not relayed.
     top_logprobs: Option<u32>,
     /// Refused unless empty: Ollama has no logit bias.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     logit_bias: Option<Map<String, Value>>,
     /// Only `["text"]`.
     modalities: Option<Vec<String>>,
     /// Refused: no audio output.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     audio: Option<Value>,
     /// Refused: no predicted outputs.
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     prediction: Option<Value>,
     /// Accepted and ignored (an end-user id for abuse monitoring).
     #[expect(dead_code, reason = "accepted so SDK calls that send it succeed")]
     user: Option<String>,
 }
 
-fn refuse(field: &str, why: &str) -> ApiError {
-    ApiError::invalid_field(field, why)
-}
-
 impl CompletionRequest {
     /// Refuses what Ollama cannot do, naming the field.
-    fn check_supported(&self) -> Result<(), ApiError> {
+    fn check_supported(&self) -> Result<(), ChatError> {
         if self.n.is_some_and(|n| n != 1) {
             return Err(refuse("n", "only 1 is supported: Ollama gives one answer"));
         }
@@ -126,7 +121,7 @@ impl CompletionRequest {
         Ok(())
     }
 
-    fn options(&self) -> Result<Option<ModelOptions>, ApiError> {
+    fn options(&self) -> Result<Option<ModelOptions>, ChatError> {
         let mut options = Map::new();
         let mut set = |key: &str, value: Option<Value>| {
             if let Some(value) = value {
@@ -167,7 +162,7 @@ impl CompletionRequest {
             .map_err(|e| refuse("temperature", &e.to_string()))
     }
 
-    fn format(&self) -> Result<Option<FormatType>, ApiError> {
+    fn format(&self) -> Result<Option<FormatType>, ChatError> {
         let Some(format) = &self.response_format else {
             return Ok(None);
         };
@@ -195,7 +190,7 @@ impl CompletionRequest {
 
     /// The Ollama request for this OpenAI request (model as given; the caller sets the checked
     /// canonical name).
-    pub(crate) fn to_ollama(&self) -> Result<ChatMessageRequest, ApiError> {
+    pub fn to_ollama(&self) -> Result<ChatMessageRequest, ChatError> {
         self.check_supported()?;
         if self.messages.is_empty() {
             return Err(refuse("messages", "must not be empty"));
@@ -226,96 +221,11 @@ impl CompletionRequest {
     }
 }
 
-/// A tool in OpenAI's function format as Ollama's; `description` and `parameters` may be left
-/// out, as OpenAI allows (no description; no parameters).
-pub(crate) fn tool_of(tool: &Value, field: &str) -> Result<ToolInfo, ApiError> {
-    let mut tool = tool.clone();
-    if let Some(function) = tool.get_mut("function").and_then(Value::as_object_mut) {
-        function
-            .entry("description")
-            .or_insert_with(|| Value::String(String::new()));
-        function
-            .entry("parameters")
-            .or_insert_with(|| json!({"type": "object", "properties": {}}));
-    }
-    serde_json::from_value(tool).map_err(|e| refuse(field, &e.to_string()))
-}
-
-/// One OpenAI message as Ollama's: text parts joined, `data:` images attached, an assistant's
-/// `tool_calls` kept (arguments parsed from their JSON text), `developer` read as `system`.
-fn to_message(index: usize, message: &Value) -> Result<ChatMessage, ApiError> {
-    let field = |name: &str| format!("messages[{index}].{name}");
-    let role = match message["role"].as_str().unwrap_or_default() {
-        "developer" => "system",
-        role @ ("system" | "user" | "assistant" | "tool") => role,
-        other => return Err(refuse(&field("role"), &format!("unknown role {other:?}"))),
-    };
-    let mut images = Vec::new();
-    let content = match &message["content"] {
-        Value::String(text) => text.clone(),
-        Value::Null => String::new(),
-        Value::Array(parts) => {
-            let mut text = String::new();
-            for part in parts {
-                match part["type"].as_str() {
-                    Some("text") => text.push_str(part["text"].as_str().unwrap_or_default()),
-                    Some("image_url") => images.push(data_image(
-                        part["image_url"]["url"].as_str().unwrap_or_default(),
-                        &field("content"),
-                    )?),
-                    other => {
-                        return Err(refuse(
-                            &field("content"),
-                            &format!("part type {other:?} is not supported (text, image_url)"),
-                        ));
-                    }
-                }
-            }
-            text
-        }
-        _ => return Err(refuse(&field("content"), "must be text or a list of parts")),
-    };
-    let mut ollama = json!({"role": role, "content": content});
-    if !images.is_empty() {
-        ollama["images"] = json!(images);
-    }
-    if let Some(calls) = message["tool_calls"].as_array() {
-        let calls = calls
-            .iter()
-            .map(|call| {
-                let arguments = match &call["function"]["arguments"] {
-                    Value::String(text) => serde_json::from_str(text).map_err(|_| {
-                        refuse(&field("tool_calls"), "function.arguments must be JSON text")
-                    })?,
-                    other => other.clone(),
-                };
-                Ok(json!({"function": {"name": call["function"]["name"], "arguments": arguments}}))
-            })
-            .collect::<Result<Vec<_>, ApiError>>()?;
-        ollama["tool_calls"] = Value::Array(calls);
-    }
-    serde_json::from_value(ollama).map_err(|e| refuse(&field("content"), &e.to_string()))
-}
-
-/// The base64 payload of a `data:image/…;base64,` URL; any other URL is refused (the gateway
-/// never fetches a URL a client names).
-fn data_image(url: &str, field: &str) -> Result<String, ApiError> {
-    url.strip_prefix("data:image/")
-        .and_then(|rest| rest.split_once(";base64,"))
-        .map(|(_, payload)| payload.to_owned())
-        .ok_or_else(|| {
-            refuse(
-                field,
-                "images must be data:image/…;base64 URLs; the gateway fetches no URL",
-            )
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn request(extra: Value) -> Result<ChatMessageRequest, ApiError> {
+    fn request(extra: Value) -> Result<ChatMessageRequest, ChatError> {
         let mut body = json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]});
         for (k, v) in extra.as_object().unwrap() {
             body[k] = v.clone();
@@ -327,7 +237,7 @@ mod tests {
 
     fn refused_field(extra: Value) -> String {
         match request(extra) {
-            Err(ApiError::Validation { errors, .. }) => errors[0].field.clone(),
+            Err(ChatError::Invalid(field, _)) => field,
             other => panic!("not refused: {:?}", other.map(|r| r.model_name)),
         }
     }

@@ -4,13 +4,12 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
-use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
 use owp_db::AnyConnection;
 use owp_db::ids::{CredentialId, UserId};
 use owp_db::schema::token_quotas;
 
 use crate::usage::tokens_spent;
-use crate::{Caller, WorkshopError};
+use crate::{Caller, MeteringError};
 
 /// Budgets of one user or key; `None` means no cap.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -36,6 +35,14 @@ pub enum Subject {
 }
 
 impl Subject {
+    /// The user the budget belongs to, and the key when it is a key's.
+    pub fn owner_and_key(self) -> (UserId, Option<CredentialId>) {
+        match self {
+            Subject::User(user) => (user, None),
+            Subject::Key { owner, key } => (owner, Some(key)),
+        }
+    }
+
     fn id(self) -> String {
         match self {
             Subject::User(user) => user.to_string(),
@@ -68,38 +75,30 @@ impl Budget {
     }
 }
 
-fn check(quota: &Quota) -> Result<(), WorkshopError> {
+fn check(quota: &Quota) -> Result<(), MeteringError> {
     for (field, value) in [
         ("daily_tokens", quota.daily_tokens),
         ("monthly_tokens", quota.monthly_tokens),
     ] {
         if value.is_some_and(|v| v < 0) {
-            return Err(WorkshopError::Invalid(field, "must not be negative".into()));
+            return Err(MeteringError::Invalid(field, "must not be negative".into()));
         }
     }
     Ok(())
 }
 
-/// Sets (replaces) the budgets of `subject`; all `None` removes them. Audited as
-/// `grant_changed` in the same transaction.
+/// Sets (replaces) the budgets of `subject`; all `None` removes them. Runs in one transaction
+/// (a savepoint inside the caller's): whoever changes a budget audits the change in the
+/// transaction it opens around this call (`owp_chat::budgets::set_quota`).
 pub fn set_quota(
     conn: &mut AnyConnection,
-    ctx: &AuditContext,
     subject: Subject,
     quota: &Quota,
     at: NaiveDateTime,
-) -> Result<Quota, WorkshopError> {
+) -> Result<Quota, MeteringError> {
     check(quota)?;
-    let (owner, key) = match subject {
-        Subject::User(user) => (user, None),
-        Subject::Key { owner, key } => (owner, Some(key)),
-    };
+    let (owner, key) = subject.owner_and_key();
     conn.transaction(|conn| {
-        let mut event = NewAuditEvent::new(EventType::GrantChanged);
-        event.subject_user_id = Some(owner);
-        event.credential_id = key;
-        event.detail = serde_json::json!({"token_quota": quota});
-        record(conn, ctx, &event, at)?;
         diesel::delete(token_quotas::table.filter(token_quotas::subject_id.eq(subject.id())))
             .execute(conn)?;
         if quota.daily_tokens.is_some() || quota.monthly_tokens.is_some() {
@@ -119,7 +118,7 @@ pub fn set_quota(
 }
 
 /// The budgets of `subject` (none set: both `None`).
-pub fn quota_of(conn: &mut AnyConnection, subject: Subject) -> Result<Quota, WorkshopError> {
+pub fn quota_of(conn: &mut AnyConnection, subject: Subject) -> Result<Quota, MeteringError> {
     let row: Option<(Option<i64>, Option<i64>)> = token_quotas::table
         .filter(token_quotas::subject_id.eq(subject.id()))
         .select((token_quotas::daily_tokens, token_quotas::monthly_tokens))
@@ -154,7 +153,7 @@ pub fn budgets(
     conn: &mut AnyConnection,
     caller: &Caller,
     at: NaiveDateTime,
-) -> Result<Vec<Budget>, WorkshopError> {
+) -> Result<Vec<Budget>, MeteringError> {
     let user = caller.user_id.to_string();
     let key = caller.key_id.map(|k| k.to_string());
     let subjects: Vec<&str> = std::iter::once(user.as_str())
@@ -228,7 +227,7 @@ mod tests {
         };
         assert_eq!(
             check(&quota),
-            Err(WorkshopError::Invalid(
+            Err(MeteringError::Invalid(
                 "daily_tokens",
                 "must not be negative".into()
             ))

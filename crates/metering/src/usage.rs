@@ -9,7 +9,7 @@ use owp_db::model_name::canonical_or_same;
 use owp_db::schema::usage_daily;
 use owp_db::{AnyConnection, StoreError};
 
-use crate::{Caller, WorkshopError};
+use crate::{Caller, MeteringError};
 
 /// Tokens one call spent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -21,6 +21,15 @@ pub struct Spend {
 }
 
 impl Spend {
+    /// The spend of Ollama's counts (`prompt_eval_count`, `eval_count`; missing counts are 0).
+    pub fn from_counts(prompt: Option<u64>, completion: Option<u64>) -> Self {
+        let count = |n: Option<u64>| i64::try_from(n.unwrap_or(0)).unwrap_or(i64::MAX);
+        Self {
+            prompt_tokens: count(prompt),
+            completion_tokens: count(completion),
+        }
+    }
+
     /// Prompt plus completion.
     pub fn total(self) -> i64 {
         self.prompt_tokens.saturating_add(self.completion_tokens)
@@ -77,7 +86,7 @@ pub fn record_usage(
     model: &str,
     spend: Spend,
     at: NaiveDateTime,
-) -> Result<(), WorkshopError> {
+) -> Result<(), MeteringError> {
     let day = day_key(at.date());
     let key = key_of(caller);
     let model = canonical_or_same(model);
@@ -130,7 +139,7 @@ pub fn usage_buckets(
     conn: &mut AnyConnection,
     organization: OrganizationId,
     filter: &UsageFilter,
-) -> Result<Vec<UsageBucket>, WorkshopError> {
+) -> Result<Vec<UsageBucket>, MeteringError> {
     let mut query = usage_daily::table
         .filter(usage_daily::organization_id.eq(organization.to_string()))
         .into_boxed();
@@ -162,7 +171,7 @@ pub fn tokens_spent(
     user: UserId,
     key: Option<&str>,
     first_day: NaiveDate,
-) -> Result<i64, WorkshopError> {
+) -> Result<i64, MeteringError> {
     let mut query = usage_daily::table
         .filter(usage_daily::user_id.eq(user.to_string()))
         .filter(usage_daily::day.ge(day_key(first_day)))

@@ -1,0 +1,184 @@
+//! A turn's lifecycle: the history a model sees again, then begin (the turn's messages and an
+//! empty, incomplete reply) and finish (the reply and what it cost, in one transaction).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use owp_db::AnyConnection;
+use owp_db::ids::{ConversationId, MessageId, UserId};
+use owp_db::model_name::canonical_or_same;
+use owp_db::schema::{conversations, messages};
+use owp_metering::usage::record_usage;
+
+use super::{
+    DERIVED_TITLE_CHARS, Message, MessageRow, NewMessage, ReplyOutcome, Turn, check_messages,
+    create_conversation, get_conversation,
+};
+use crate::{Caller, ChatError};
+
+/// Everything said so far that a model should see again: every message with content, oldest
+/// first (a cut-off reply still counts: the user saw it).
+pub fn history(
+    conn: &mut AnyConnection,
+    user: UserId,
+    id: ConversationId,
+) -> Result<Vec<Message>, ChatError> {
+    get_conversation(conn, user, id)?;
+    let rows: Vec<MessageRow> = messages::table
+        .filter(messages::conversation_id.eq(id.to_string()))
+        .filter(messages::content.ne(""))
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .select(MessageRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(Message::try_from)
+        .collect::<Result<_, _>>()?)
+}
+
+fn title_from(new: &[NewMessage]) -> String {
+    let source = new
+        .iter()
+        .find(|m| m.role == "user")
+        .map_or("New conversation", |m| m.content.trim());
+    let title: String = source
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(DERIVED_TITLE_CHARS)
+        .collect();
+    if title.is_empty() {
+        "New conversation".to_owned()
+    } else {
+        title
+    }
+}
+
+/// Stores a turn's new messages and an empty, incomplete reply for `model`, in the named
+/// conversation (the caller's own) or a new one titled after the first user message.
+pub fn begin_turn(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    conversation: Option<ConversationId>,
+    model: &str,
+    new: &[NewMessage],
+    at: NaiveDateTime,
+) -> Result<Turn, ChatError> {
+    check_messages(new)?;
+    let model = canonical_or_same(model);
+    let model = model.as_str();
+    conn.transaction(|conn| {
+        let conversation_id = match conversation {
+            Some(id) => {
+                get_conversation(conn, caller.user_id, id)?;
+                diesel::update(conversations::table.filter(conversations::id.eq(id.to_string())))
+                    .set((
+                        conversations::model.eq(model),
+                        conversations::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+                id
+            }
+            None => create_conversation(conn, caller, &title_from(new), Some(model), at)?.id,
+        };
+        // Later messages get later times, so the order survives equal clocks.
+        let mut stamp = at;
+        for message in new {
+            insert_message(conn, conversation_id, message, None, stamp)?;
+            stamp += chrono::TimeDelta::microseconds(1);
+        }
+        let reply = NewMessage {
+            role: "assistant".into(),
+            content: String::new(),
+        };
+        let reply_id = insert_message(conn, conversation_id, &reply, Some(model), stamp)?;
+        Ok(Turn {
+            conversation_id,
+            reply_id,
+        })
+    })
+}
+
+fn insert_message(
+    conn: &mut AnyConnection,
+    conversation: ConversationId,
+    message: &NewMessage,
+    model: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<MessageId, ChatError> {
+    let id = MessageId::new();
+    diesel::insert_into(messages::table)
+        .values((
+            messages::id.eq(id.to_string()),
+            messages::conversation_id.eq(conversation.to_string()),
+            messages::role.eq(&message.role),
+            messages::content.eq(&message.content),
+            messages::model.eq(model),
+            messages::metadata.eq("{}"),
+            messages::incomplete.eq(model.is_some()),
+            messages::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Stores how a reply ended and, in the same transaction, what it cost the caller.
+pub fn finish_reply(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    turn: &Turn,
+    model: &str,
+    outcome: &ReplyOutcome,
+    at: NaiveDateTime,
+) -> Result<(), ChatError> {
+    conn.transaction(|conn| {
+        diesel::update(messages::table.filter(messages::id.eq(turn.reply_id.to_string())))
+            .set((
+                messages::content.eq(&outcome.content),
+                messages::tokens_used.eq(outcome.spend.total()),
+                messages::processing_time_ms.eq(outcome.processing_time_ms),
+                messages::metadata.eq(outcome.metadata.to_string()),
+                messages::incomplete.eq(!outcome.complete),
+            ))
+            .execute(conn)?;
+        diesel::update(
+            conversations::table.filter(conversations::id.eq(turn.conversation_id.to_string())),
+        )
+        .set(conversations::updated_at.eq(at))
+        .execute(conn)?;
+        Ok(record_usage(conn, caller, model, outcome.spend, at)?)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(role: &str, content: &str) -> NewMessage {
+        NewMessage {
+            role: role.into(),
+            content: content.into(),
+        }
+    }
+
+    #[test]
+    fn titles_come_from_the_first_user_message() {
+        let long = "word ".repeat(40);
+        assert_eq!(
+            title_from(&[
+                said("system", "be brief"),
+                said("user", "  why\nis the sky blue ")
+            ]),
+            "why is the sky blue"
+        );
+        assert_eq!(title_from(&[said("user", &long)]).chars().count(), 60);
+        assert_eq!(title_from(&[said("system", "x")]), "New conversation");
+    }
+
+    #[test]
+    fn turns_need_known_roles() {
+        assert!(check_messages(&[]).is_err());
+        assert!(check_messages(&[said("robot", "hi")]).is_err());
+        assert!(check_messages(&[said("user", "hi")]).is_ok());
+    }
+}

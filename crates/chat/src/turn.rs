@@ -1,0 +1,264 @@
+//! A chat turn in a stored conversation (the native chat API): grants → budget → history →
+//! Ollama → the turn stored, answered whole ([`reply_whole`]) or relayed as it streams
+//! ([`reply_streamed`], bookkeeping in [`crate::stream`]).
+
+use std::time::Instant;
+
+use chrono::NaiveDateTime;
+use owp_db::Database;
+use owp_db::ids::ConversationId;
+use owp_ollama_client::OllamaClient;
+use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
+use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
+use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
+use owp_ollama_client::ollama_rs::models::ModelOptions;
+use owp_rbac::Principal;
+use serde_json::{Value, json};
+
+use crate::conversations::{self, Message, NewMessage, ReplyOutcome};
+use crate::pipeline::ensure_budget;
+use crate::stream::{ReplyLog, TurnRelay, elapsed_ms};
+use crate::{Caller, ChatError, Spend, caller_of, check_grants, spend_of, tool_calls_of};
+
+/// What a turn asks for, as the client sent it.
+#[derive(Debug, Clone, Default)]
+pub struct TurnInput {
+    /// Model name.
+    pub model: String,
+    /// The new messages of this turn (usually one user message).
+    pub messages: Vec<NewMessage>,
+    /// Continue this conversation (the caller's); without it a new one is started.
+    pub conversation_id: Option<String>,
+    /// Ollama model options (`temperature`, `num_predict`, …).
+    pub options: Option<Value>,
+    /// Tools in Ollama's function format.
+    pub tools: Option<Vec<Value>>,
+}
+
+/// A turn answered whole.
+#[derive(Debug, Clone)]
+pub struct WholeReply {
+    /// The conversation the turn was stored in.
+    pub conversation_id: ConversationId,
+    /// The stored reply.
+    pub message: Message,
+    /// Tokens Ollama counted.
+    pub spend: Spend,
+}
+
+/// Tools parsed from JSON, with the field named when one does not parse.
+pub fn parse_tools(tools: Option<&[Value]>) -> Result<Vec<ToolInfo>, ChatError> {
+    tools
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| crate::openai::tool_of(t, &format!("tools[{i}]")))
+        .collect()
+}
+
+fn parse_options(options: Option<Value>) -> Result<Option<ModelOptions>, ChatError> {
+    options
+        .map(|o| {
+            serde_json::from_value::<ModelOptions>(o)
+                .map_err(|e| ChatError::invalid("options", e.to_string()))
+        })
+        .transpose()
+}
+
+fn to_chat_message(role: &str, content: &str) -> Result<ChatMessage, ChatError> {
+    serde_json::from_value(json!({"role": role, "content": content}))
+        .map_err(|e| ChatError::invalid("messages", e.to_string()))
+}
+
+/// The request Ollama gets: the stored history, then the turn's new messages.
+fn ollama_request(
+    model: &str,
+    history: &[Message],
+    new: &[NewMessage],
+    options: Option<ModelOptions>,
+    tools: Vec<ToolInfo>,
+) -> Result<ChatMessageRequest, ChatError> {
+    let said = history
+        .iter()
+        .map(|m| (m.role.as_str(), m.content.as_str()));
+    let adding = new.iter().map(|m| (m.role.as_str(), m.content.as_str()));
+    let messages = said
+        .chain(adding)
+        .map(|(role, content)| to_chat_message(role, content))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut request = ChatMessageRequest::new(model.to_owned(), messages);
+    if let Some(options) = options {
+        request = request.options(options);
+    }
+    if !tools.is_empty() {
+        request = request.tools(tools);
+    }
+    Ok(request)
+}
+
+/// A turn checked and ready to send.
+struct Prepared {
+    caller: Caller,
+    model: String,
+    conversation: Option<ConversationId>,
+    new: Vec<NewMessage>,
+    request: ChatMessageRequest,
+    started: Instant,
+}
+
+impl Prepared {
+    async fn begin(
+        &self,
+        db: &Database,
+        at: NaiveDateTime,
+    ) -> Result<conversations::Turn, ChatError> {
+        let (caller, conversation) = (self.caller, self.conversation);
+        let (model, new) = (self.model.clone(), self.new.clone());
+        db.run(move |conn| conversations::begin_turn(conn, &caller, conversation, &model, &new, at))
+            .await
+    }
+}
+
+/// Checks in the order the API promises (tools parse, grants, messages, conversation id,
+/// options, budget), then reads the named conversation's history.
+async fn prepare(
+    db: &Database,
+    principal: &Principal,
+    input: TurnInput,
+    at: NaiveDateTime,
+) -> Result<Prepared, ChatError> {
+    let started = Instant::now();
+    let tools = parse_tools(input.tools.as_deref())?;
+    let model = check_grants(
+        principal,
+        &input.model,
+        tools.iter().map(|t| t.function.name.as_str()),
+    )?;
+    conversations::check_messages(&input.messages)?;
+    let conversation = input
+        .conversation_id
+        .as_deref()
+        .map(|raw| {
+            raw.parse::<ConversationId>()
+                .map_err(|_| ChatError::NotFound("no such conversation".into()))
+        })
+        .transpose()?;
+    let options = parse_options(input.options)?;
+    ensure_budget(db, principal, at).await?;
+    let caller = caller_of(principal);
+    let history = match conversation {
+        Some(id) => {
+            db.run(move |conn| conversations::history(conn, caller.user_id, id))
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let request = ollama_request(&model, &history, &input.messages, options, tools)?;
+    Ok(Prepared {
+        caller,
+        model,
+        conversation,
+        new: input.messages,
+        request,
+        started,
+    })
+}
+
+/// A turn answered whole: Ollama's reply stored with what it cost.
+pub async fn reply_whole(
+    db: &Database,
+    ollama: &OllamaClient,
+    principal: &Principal,
+    input: TurnInput,
+    at: NaiveDateTime,
+) -> Result<WholeReply, ChatError> {
+    let prepared = prepare(db, principal, input, at).await?;
+    let reply = ollama.chat(&prepared.request).await?;
+    let ended = owp_db::time::now();
+    let turn = prepared.begin(db, ended).await?;
+    let outcome = ReplyOutcome {
+        content: reply.message.content.clone(),
+        spend: spend_of(&reply.stats),
+        processing_time_ms: elapsed_ms(prepared.started),
+        metadata: json!({"done_reason": reply.done_reason, "tool_calls": tool_calls_of(&reply)}),
+        complete: true,
+    };
+    let spend = outcome.spend;
+    let (caller, model) = (prepared.caller, prepared.model);
+    let conversation_id = turn.conversation_id;
+    let message = db
+        .run(move |conn| {
+            let at = owp_db::time::now();
+            conversations::finish_reply(conn, &caller, &turn, &model, &outcome, at)?;
+            conversations::get_message(conn, caller.user_id, turn.conversation_id, turn.reply_id)
+        })
+        .await?;
+    Ok(WholeReply {
+        conversation_id,
+        message,
+        spend,
+    })
+}
+
+/// A turn relayed as it streams: Ollama has accepted the request and the turn is stored (an
+/// empty, incomplete reply); pull the relay's events to pass the reply on.
+pub async fn reply_streamed(
+    db: &Database,
+    ollama: &OllamaClient,
+    principal: &Principal,
+    input: TurnInput,
+    at: NaiveDateTime,
+) -> Result<TurnRelay, ChatError> {
+    let prepared = prepare(db, principal, input, at).await?;
+    let upstream = ollama.chat_stream(&prepared.request).await?;
+    let turn = prepared.begin(db, owp_db::time::now()).await?;
+    let log = ReplyLog::new(
+        db.clone(),
+        prepared.caller,
+        turn,
+        prepared.model,
+        prepared.started,
+    );
+    Ok(TurnRelay::new(upstream, log))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(role: &str, content: &str) -> NewMessage {
+        NewMessage {
+            role: role.into(),
+            content: content.into(),
+        }
+    }
+
+    #[test]
+    fn history_comes_before_the_new_messages() {
+        let request = ollama_request(
+            "m",
+            &[],
+            &[said("system", "be brief"), said("user", "hi")],
+            None,
+            Vec::new(),
+        )
+        .unwrap();
+        let sent = serde_json::to_value(&request).unwrap();
+        assert_eq!(sent["messages"][0]["role"], "system");
+        assert_eq!(sent["messages"][1]["content"], "hi");
+        assert!(request.tools.is_empty());
+    }
+
+    #[test]
+    fn bad_tools_and_options_name_their_field() {
+        let Err(ChatError::Invalid(field, _)) = parse_tools(Some(&[json!({"type": 1})])) else {
+            panic!("a malformed tool must be refused");
+        };
+        assert_eq!(field, "tools[0]");
+        let Err(ChatError::Invalid(field, _)) = parse_options(Some(json!({"temperature": "hot"})))
+        else {
+            panic!("malformed options must be refused");
+        };
+        assert_eq!(field, "options");
+    }
+}
