@@ -288,18 +288,29 @@ async fn audit_verify_checks_the_chain_against_the_logged_head(backend: Backend)
 
     let mut owp = Owp::serve(&[("DATABASE_URL", db.url()), ("LOG_FORMAT", "json")]).await;
     let pool = db.migrated().await;
+    let watching = ["audit chain head", "\"reason\":\"start\""];
+    assert!(
+        owp.logged(&watching, Duration::from_secs(20)).await,
+        "the server logs the head it starts from: {}",
+        owp.stderr()
+    );
     let bootstrap = record_events(&pool, 100).await;
-    tokio::time::sleep(Duration::from_secs(3)).await; // the server looks every 2 s
+    let crossed = ["audit chain head", "\"reason\":\"interval\""];
+    assert!(
+        owp.logged(&crossed, Duration::from_secs(20)).await,
+        "the server logs the head at event 100: {}",
+        owp.stderr()
+    );
     owp.signal("TERM");
     assert!(owp.wait(Duration::from_secs(20)).await.success());
-    let interval = logged_head(owp.stderr(), "interval")
+    let interval = logged_head(&owp.stderr(), "interval")
         .unwrap_or_else(|| panic!("no head logged after 100 events in {}", owp.stderr()));
     let at_100 = pool
         .run(|conn| owp_audit::heads_at(conn, &[100]))
         .await
         .unwrap();
     assert_eq!(interval, (100, at_100[0].hash.clone()));
-    let (seq, hash) = logged_head(owp.stderr(), "shutdown")
+    let (seq, hash) = logged_head(&owp.stderr(), "shutdown")
         .unwrap_or_else(|| panic!("no shutdown head in {}", owp.stderr()));
     assert_eq!(seq, bootstrap + 100);
     let logged = format!("{seq}:{hash}");

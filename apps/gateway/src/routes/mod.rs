@@ -1,29 +1,20 @@
-//! Route handlers, kept thin: parse, call a domain crate through `Database::run`, answer.
+//! Route handlers, kept thin: parse, call one domain operation (through `Database::run` or a
+//! `owp-chat` entry point), map the result. Grouped by domain: `people` (accounts, keys, roles),
+//! `models` (model APIs, OpenAI and Ollama surfaces), `chat` (stored chat), `operations`
+//! (health, metrics, audit, usage); `access` is the one table of who may call what.
 
 pub mod access;
-pub mod account;
-pub mod api_keys;
-pub mod audit;
-pub mod auth;
 pub mod chat;
-mod chat_stream;
-pub mod conversations;
-pub mod health;
-pub mod instance;
-pub mod invitations;
-pub mod metrics;
-pub mod model_admin;
 pub mod models;
-pub mod ollama_compat;
-pub mod openai;
-pub mod openai_chat;
-pub mod organizations;
+pub mod operations;
 pub mod params;
-pub mod roles;
-pub mod usage;
-pub mod user_access;
-pub mod users;
+pub mod people;
 pub mod views;
+
+pub use chat::{conversations, turn};
+pub use models::{model_admin, native, ollama_compat, openai, openai_chat};
+pub use operations::{audit, health, instance, metrics, usage};
+pub use people::{account, api_keys, auth, invitations, organizations, roles, user_access, users};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -81,12 +72,12 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(invitations::list)
                 .service(invitations::revoke)
                 .service(invitations::accept)
-                .service(models::list_models)
-                .service(models::get_model)
-                .service(models::embeddings)
+                .service(native::list_models)
+                .service(native::get_model)
+                .service(native::embeddings)
                 .service(model_admin::pull)
                 .service(model_admin::remove)
-                .service(chat::chat)
+                .service(turn::chat)
                 .service(conversations::list)
                 .service(conversations::create)
                 .service(conversations::get)

@@ -1,14 +1,17 @@
 //! Runs the real `owp` binary for tests of its process behaviour (signals, exit codes).
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// An `owp` process.
 pub struct Owp {
     child: Child,
     address: String,
-    stderr: String,
+    /// Its stderr so far, read line by line as it is written.
+    stderr: Arc<Mutex<String>>,
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
     /// `BOOTSTRAP_*` lines printed before the serving line.
     pub bootstrap_lines: Vec<String>,
 }
@@ -76,10 +79,21 @@ impl Owp {
             .find(|w| w.starts_with("http://"))
             .unwrap_or_else(|| panic!("no URL in {address:?}"))
             .to_owned();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let source = child.stderr.take().expect("stderr");
+        let sink = stderr.clone();
+        let stderr_reader = std::thread::spawn(move || {
+            for line in BufReader::new(source).lines().map_while(Result::ok) {
+                let mut text = sink.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
+            }
+        });
         Self {
             child,
             address,
-            stderr: String::new(),
+            stderr,
+            stderr_reader: Some(stderr_reader),
             bootstrap_lines,
         }
     }
@@ -98,25 +112,40 @@ impl Owp {
         assert!(status.success());
     }
 
-    /// Waits for the process to exit and collects its stderr.
+    /// Waits for the process to exit and for the rest of its stderr.
     pub async fn wait(&mut self, limit: Duration) -> ExitStatus {
-        let mut stderr = self.child.stderr.take().expect("stderr");
-        let collected = tokio::task::spawn_blocking(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        let status = tokio::time::timeout(limit, collected)
+        let reader = self.stderr_reader.take().expect("waited once");
+        let collected = tokio::task::spawn_blocking(move || reader.join());
+        tokio::time::timeout(limit, collected)
             .await
             .expect("owp exits in time")
+            .unwrap()
             .unwrap();
-        self.stderr = status;
         self.child.wait().expect("exit status")
     }
 
-    /// What the process wrote to stderr (after [`Owp::wait`]).
-    pub fn stderr(&self) -> &str {
-        &self.stderr
+    /// Waits (up to `limit`) until a stderr line contains every one of `parts`; whether one did.
+    pub async fn logged(&self, parts: &[&str], limit: Duration) -> bool {
+        let found = || {
+            self.stderr
+                .lock()
+                .unwrap()
+                .lines()
+                .any(|line| parts.iter().all(|part| line.contains(part)))
+        };
+        let deadline = tokio::time::Instant::now() + limit;
+        while !found() {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
+
+    /// What the process wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
     }
 }
 

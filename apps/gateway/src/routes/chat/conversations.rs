@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::params::{PageQuery, page};
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
+use crate::routes::params::{PageQuery, page};
 use crate::state::AppState;
 
 /// A conversation.

@@ -7,11 +7,11 @@ use owp_identity::invitations::{self, Invitation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::params::{PageQuery, page};
-use super::views::UserView;
 use crate::http::auth::{Auth, audit_context};
 use crate::http::passwords::hash_new_password;
 use crate::http::problem::{ApiError, Problem};
+use crate::routes::params::{PageQuery, page};
+use crate::routes::views::UserView;
 use crate::state::AppState;
 use owp_identity::users::visible_organization;
 
@@ -193,7 +193,7 @@ pub async fn accept(
     req: HttpRequest,
     body: web::Json<AcceptInvitation>,
 ) -> Result<HttpResponse, ApiError> {
-    super::account::throttle_registration(&state, &req).await?;
+    crate::routes::account::throttle_registration(&state, &req).await?;
     let body = body.into_inner();
     let phc = hash_new_password("password", body.password).await?;
     let ctx = audit_context(&req, &state);

@@ -7,9 +7,9 @@ use owp_rbac::Grants;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::views::UserView;
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
+use crate::routes::views::UserView;
 use crate::state::AppState;
 
 /// A user's model and tool allowlists (`null` = whatever the roles allow; a list = only those).

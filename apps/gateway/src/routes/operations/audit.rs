@@ -7,9 +7,9 @@ use owp_db::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::params::page;
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
+use crate::routes::params::page;
 use crate::state::AppState;
 use owp_identity::users::visible_organization;
 

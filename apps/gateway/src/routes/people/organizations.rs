@@ -7,9 +7,9 @@ use owp_identity::organizations::{self, NewOrganization, Organization};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::params::{PageQuery, page};
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
+use crate::routes::params::{PageQuery, page};
 use crate::state::AppState;
 
 /// An organization.

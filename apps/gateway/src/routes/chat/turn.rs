@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::chat_stream::{relay, usage_of};
-use super::conversations::MessageView;
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
+use crate::routes::chat::stream::{relay, usage_of};
+use crate::routes::conversations::MessageView;
 use crate::state::AppState;
 
 /// A message of the turn.

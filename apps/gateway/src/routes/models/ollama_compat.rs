@@ -15,10 +15,10 @@ use owp_rbac::Principal;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::models::embed;
 use crate::http::auth::Auth;
 use crate::http::json_rules::fold_key;
 use crate::http::problem::ApiError;
+use crate::routes::models::native::embed;
 use crate::state::AppState;
 
 /// The fields of a relayed body the gateway must see, and the body that will be relayed:
@@ -139,7 +139,7 @@ pub async fn version(state: web::Data<AppState>, _auth: Auth) -> Result<HttpResp
 #[utoipa::path(tag = "ollama", responses((status = 200, description = "`{models: [...]}`")), security(("bearer" = [])))]
 #[get("/api/tags")]
 pub async fn tags(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
-    let models = super::models::usable_models(&state, &auth.0).await?;
+    let models = crate::routes::models::native::usable_models(&state, &auth.0).await?;
     Ok(HttpResponse::Ok().json(json!({ "models": models })))
 }
 

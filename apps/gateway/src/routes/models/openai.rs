@@ -9,9 +9,9 @@ use utoipa::ToSchema;
 use owp_db::model_name::canonical_or_same;
 use owp_ollama_client::ModelSummary;
 
-use super::models::{EmbeddingInput, embed, usable_models};
 use crate::http::auth::Auth;
 use crate::http::problem::ApiError;
+use crate::routes::models::native::{EmbeddingInput, embed, usable_models};
 use crate::state::AppState;
 use owp_chat::check_grants;
 

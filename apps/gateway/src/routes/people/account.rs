@@ -7,10 +7,10 @@ use owp_identity::users::{self, UserStatus, get_user};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::views::UserView;
 use crate::http::auth::{Auth, audit_context};
 use crate::http::passwords::hash_new_password;
 use crate::http::problem::{ApiError, Problem};
+use crate::routes::views::UserView;
 use crate::state::AppState;
 
 /// The caller: account, organization, roles, effective permissions and grants.

@@ -6,11 +6,11 @@ use owp_identity::users::{self, UserFilter, UserStatus};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::params::{PageQuery, StatusParam, page};
-use super::views::{UserPage, UserView};
 use crate::http::auth::Auth;
 use crate::http::passwords::hash_new_password;
 use crate::http::problem::{ApiError, Problem};
+use crate::routes::params::{PageQuery, StatusParam, page};
+use crate::routes::views::{UserPage, UserView};
 use crate::state::AppState;
 
 /// A user to create (active, no roles, no password until one is set).

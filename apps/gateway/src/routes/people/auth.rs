@@ -10,9 +10,9 @@ use owp_identity::users::{LoginCandidate, UserStatus, get_user, record_login};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::views::UserView;
 use crate::http::auth::{Auth, audit_context};
 use crate::http::problem::{ApiError, Problem};
+use crate::routes::views::UserView;
 use crate::state::AppState;
 
 /// Sign-in by email and password.
