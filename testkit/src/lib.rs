@@ -7,11 +7,6 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`; when it does not answer the test fails saying
 //! how to start it. It never skips.
 
-#![expect(
-    clippy::expect_used,
-    reason = "a harness fails the test loudly when its set-up breaks"
-)]
-
 mod app;
 mod database;
 mod outage;

@@ -1,11 +1,5 @@
 //! The `owp` binary: version, openapi, migrate, configuration refusals, signals.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 mod support;
 
 use std::time::{Duration, Instant};

@@ -6,6 +6,10 @@
 //! `&mut AnyConnection` and the time, so the same code runs on SQLite and PostgreSQL and tests
 //! control the clock (crate order: workshop → rbac, audit, ollama-client, db).
 
+// Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
 pub mod conversations;
 mod error;
 pub mod quotas;
