@@ -3,6 +3,7 @@
 # crates its arrows allow (table below; a crate missing from it fails until its arrows are
 # written down), none depends on actix (so other Rust services can reuse them without a web
 # framework) or on the gateway, and the gateway never writes SQL.
+# It also checks that production crate roots deny the lints that hold outside tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +57,22 @@ if grep -rnE 'diesel::(prelude|dsl|insert_into|update|delete|sql_query)|\.load::
   echo "layering: apps/gateway/src writes database queries; move them into a domain crate" >&2
   status=1
 fi
+
+# Cargo's [lints] cannot spare integration tests, so the lints that hold outside tests only are
+# denied by the production crate roots (see the workspace Cargo.toml); a new crate must too.
+for root in crates/*/src/lib.rs apps/*/src/lib.rs apps/*/src/main.rs; do
+  [ -f "$root" ] || continue
+  if ! grep -qxF '#![deny(clippy::unwrap_used, clippy::expect_used)]' "$root"; then
+    echo "lints: $root must start with #![deny(clippy::unwrap_used, clippy::expect_used)]" >&2
+    status=1
+  fi
+done
+for root in crates/*/src/lib.rs; do
+  if ! grep -qxF '#![cfg_attr(not(test), deny(clippy::disallowed_methods))]' "$root"; then
+    echo "lints: $root must deny clippy::disallowed_methods outside tests (the clock ban)" >&2
+    status=1
+  fi
+done
 
 [ "$status" -eq 0 ] && echo "layering: ok"
 exit "$status"

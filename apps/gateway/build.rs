@@ -5,6 +5,9 @@
 //! `web/dist` does not exist, the list is empty and the gateway serves a page explaining how to
 //! build the app, so `cargo build`/`cargo test` never need Node.
 
+// Outside tests: no unwrap/expect (the workspace Cargo.toml says why this is here).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use std::error::Error;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,8 @@
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use tempfile::TempDir;
 
+use crate::template;
+
 /// Which engine a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -30,12 +32,26 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
-    /// Creates an empty database (no migrations run yet).
+    /// Creates a database with every migration applied, copied from this migration set's
+    /// template (built once and shared by every test process, see `template.rs`).
     pub fn create(backend: Backend) -> Self {
+        Self::new(backend, true)
+    }
+
+    /// Creates an empty database (no migrations run yet), for tests of migrating itself.
+    pub fn create_empty(backend: Backend) -> Self {
+        Self::new(backend, false)
+    }
+
+    fn new(backend: Backend, migrated: bool) -> Self {
         let dir = tempfile::tempdir().expect("cannot create a temporary folder");
         match backend {
             Backend::Sqlite => {
-                let url = format!("sqlite://{}", dir.path().join("owp.db").display());
+                let path = dir.path().join("owp.db");
+                if migrated {
+                    template::copy_sqlite(&path);
+                }
+                let url = format!("sqlite://{}", path.display());
                 Self {
                     backend,
                     url,
@@ -46,9 +62,13 @@ impl TestDatabase {
             Backend::Postgres => {
                 let name = format!("owp_test_{}", uuid::Uuid::now_v7().simple());
                 let mut admin = connect_admin();
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .expect("cannot create a test database");
+                if migrated {
+                    template::create_postgres_copy(&mut admin, &name);
+                } else {
+                    diesel::sql_query(format!("CREATE DATABASE {name}"))
+                        .execute(&mut admin)
+                        .expect("cannot create a test database");
+                }
                 let url = with_database_name(&postgres_admin_url(), &name);
                 Self {
                     backend,
@@ -105,7 +125,7 @@ fn connect_admin() -> PgConnection {
 }
 
 /// `postgres://u@h:5432/postgres?x=y` → `postgres://u@h:5432/<name>?x=y`.
-fn with_database_name(url: &str, name: &str) -> String {
+pub(crate) fn with_database_name(url: &str, name: &str) -> String {
     let (base, query) = url
         .split_once('?')
         .map_or((url, None), |(b, q)| (b, Some(q)));

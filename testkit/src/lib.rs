@@ -1,21 +1,18 @@
 //! Test harness of the Ollama Workshop Platform (dev-only).
 //!
 //! Starts the real gateway in-process on a random port over a fresh database — a SQLite file in
-//! a temporary folder, or a brand-new PostgreSQL database that is dropped afterwards — so every
-//! HTTP test runs the same code as production on both backends. PostgreSQL comes from
-//! `TEST_DATABASE_URL`, else `postgres://postgres@127.0.0.1:5432/postgres`; when it does not
-//! answer the test fails saying how to start it. It never skips.
-
-#![expect(
-    clippy::expect_used,
-    reason = "a harness fails the test loudly when its set-up breaks"
-)]
+//! a temporary folder, or a brand-new PostgreSQL database that is dropped afterwards, each copied
+//! from a migrated template built once per migration set — so every HTTP test runs the same code
+//! as production on both backends. PostgreSQL comes from `TEST_DATABASE_URL`, else
+//! `postgres://postgres@127.0.0.1:5432/postgres`; when it does not answer the test fails saying
+//! how to start it. It never skips.
 
 mod app;
 mod database;
 mod outage;
 mod probes;
 mod proxy;
+mod template;
 
 pub use app::{ADMIN_PASSWORD, TestApp, TestAppBuilder, USER_PASSWORD};
 pub use database::{Backend, TestDatabase, execute_sql, postgres_admin_url, tamper};

@@ -14,7 +14,8 @@ pub struct Outage {
 impl Outage {
     /// A database that is unreachable until [`Outage::restore`].
     pub async fn start_down(backend: Backend) -> Self {
-        let database = TestDatabase::create(backend);
+        // Empty: the app (or test) migrates it once it comes up, as on a first deployment.
+        let database = TestDatabase::create_empty(backend);
         match backend {
             Backend::Postgres => {
                 let proxy = TcpProxy::start(&host_port(&postgres_admin_url()), false).await;

@@ -1,12 +1,6 @@
 //! `make bench`: sign-in latency and authenticated read throughput with a JWT and with an API
 //! key, side by side, on SQLite and PostgreSQL. Prints figures; asserts nothing.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a benchmark that cannot set up stops with its cause"
-)]
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

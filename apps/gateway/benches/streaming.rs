@@ -3,12 +3,6 @@
 //! fake Ollama called directly, in the same run; then many concurrent streams held at once, with
 //! the server's resident memory. Prints figures; asserts nothing.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a benchmark that cannot set up stops with its cause"
-)]
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

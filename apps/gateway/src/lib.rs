@@ -5,6 +5,9 @@
 //! through `owp_db::Database::run`; it never writes SQL itself. It is a library as well as a
 //! binary so the test harness can start the real server in-process.
 
+// Outside tests: no unwrap/expect (the workspace Cargo.toml says why this is here).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 mod audit_heads;
 pub mod cli;
 pub mod config;

@@ -1,12 +1,6 @@
 //! Account administration through the HTTP API: creation, approval, disabling, passwords,
 //! grants, API keys with scopes, and the audit trail.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;
 use serde_json::{Value, json};

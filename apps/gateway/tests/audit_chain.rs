@@ -2,12 +2,6 @@
 //! up is reported against an expected head, an edited row is reported, and a server with another
 //! audit secret reports the chain as keyed with a different secret.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, TestApp, on_both_backends, tamper};
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -1,11 +1,5 @@
 //! Sign-in, tokens, sessions and registration through the HTTP API.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_audit::{AuditFilter, EventType, query};
 use owp_db::Page;
 use owp_testkit::{ADMIN_PASSWORD, Backend, TestApp, on_both_backends};

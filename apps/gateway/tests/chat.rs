@@ -1,12 +1,6 @@
 //! `/api/v1/chat` and `/api/v1/conversations` against the fake Ollama: streamed and whole turns,
 //! stored history, relay without buffering, cut-off replies, failures and other users' ids.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use std::time::{Duration, Instant};
 
 use owp_ollama_client::fake::{Mode, reply_text};

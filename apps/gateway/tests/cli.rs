@@ -1,11 +1,5 @@
 //! The `owp` binary: version, openapi, migrate, configuration refusals, signals.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 mod support;
 
 use std::time::{Duration, Instant};
@@ -98,7 +92,7 @@ fn migrate_reports_an_unreachable_database() {
 }
 
 async fn migrate_is_idempotent(backend: Backend) {
-    let db = TestDatabase::create(backend);
+    let db = TestDatabase::create_empty(backend);
     let first = command(&["migrate"], &[("DATABASE_URL", db.url())])
         .output()
         .unwrap();
@@ -282,7 +276,7 @@ fn audit_verify(url: &str, args: &[&str], vars: &[(&str, &str)]) -> (i32, serde_
 }
 
 async fn audit_verify_checks_the_chain_against_the_logged_head(backend: Backend) {
-    let db = TestDatabase::create(backend);
+    let db = TestDatabase::create_empty(backend);
     let (code, _) = audit_verify(db.url(), &[], &[]);
     assert_eq!(code, 3, "an unmigrated database cannot be checked");
 

@@ -2,12 +2,6 @@
 //! every chat field honoured or refused by name in OpenAI's error shape, and model names compared
 //! in Ollama's canonical spelling everywhere (grants, key allowlists, usage, stored rows).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use base64::Engine as _;
 use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;

@@ -1,11 +1,5 @@
 //! CORS follows `CORS_ORIGINS`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, TestApp, on_both_backends};
 
 on_both_backends!(allowed_origin_gets_cors_headers_others_do_not);

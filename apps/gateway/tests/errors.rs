@@ -1,11 +1,5 @@
 //! Every error is RFC 9457 problem+json with the right status, including actix's own.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, Probes, TestApp, on_both_backends};
 use reqwest::Response;
 use serde_json::Value;

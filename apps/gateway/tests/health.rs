@@ -1,11 +1,5 @@
 //! Liveness, readiness, request ids and the public instance facts.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, TestApp, on_both_backends};
 use serde_json::Value;
 

@@ -1,11 +1,5 @@
 //! Invitations through the HTTP API: invite, accept once, revoke, organization isolation.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -1,11 +1,5 @@
 //! Request rate limits per user or API key, and sign-in throttling per account and address.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{ADMIN_PASSWORD, Backend, TestApp, on_both_backends};
 use serde_json::{Value, json};
 

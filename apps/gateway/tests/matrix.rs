@@ -2,12 +2,6 @@
 //! status this table says. Another organization's admin gets 404 for this organization's
 //! objects (object-level isolation). A route missing from the table fails the test.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use std::collections::BTreeSet;
 
 use owp_testkit::{Backend, TestApp, on_both_backends};

@@ -1,11 +1,5 @@
 //! Prometheus metrics by route pattern and status, plus pool state.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, TestApp, on_both_backends};
 
 on_both_backends!(metrics_count_requests_by_route_and_status);

@@ -1,11 +1,5 @@
 //! Models and embeddings, native and OpenAI-compatible, against the fake Ollama.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_ollama_client::fake::Mode;
 use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;

@@ -1,12 +1,6 @@
 //! The Ollama-compatible API under `/ollama/api/…` against the fake Ollama, and model grants
 //! applied alike by all three model lists and all three chat APIs.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use std::time::Duration;
 
 use owp_ollama_client::fake::{Mode, reply_text};

@@ -1,11 +1,5 @@
 //! `/v1/chat/completions` against the fake Ollama: whole, streamed, tools, grants, errors.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_ollama_client::fake::reply_text;
 use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;

@@ -1,11 +1,5 @@
 //! The OpenAPI document and the browsable `/docs` page.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use std::collections::BTreeSet;
 
 use owp_testkit::{Backend, TestApp, on_both_backends};

@@ -1,12 +1,6 @@
 //! A database that is down at boot, or goes down later: the server keeps serving `/healthz`,
 //! says why in `/readyz`, answers API routes with 503, and recovers by itself.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, Outage, TestApp, on_both_backends};
 use serde_json::Value;
 

@@ -1,12 +1,6 @@
 //! Regressions of the outside probe (issue 9): each hole it found, tried again through the
 //! real HTTP API on both backends.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_ollama_client::fake::FakeModel;
 use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;

@@ -1,11 +1,5 @@
 //! Graceful shutdown lets in-flight requests finish (signals are tested on the binary in cli.rs).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, Probes, TestApp, on_both_backends};
 
 on_both_backends!(graceful_stop_finishes_in_flight_requests);

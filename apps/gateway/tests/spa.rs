@@ -1,12 +1,6 @@
 //! The browser app at `/`: client routes fall back to its page, API paths stay problem+json.
 //! Whether or not the app was built in (feature `spa` with `web/dist`), `/` answers HTML.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, TestApp, on_both_backends};
 use serde_json::Value;
 

@@ -1,12 +1,6 @@
 //! Throttles an attacker cannot outrun: parallel sign-in attempts (in process and through
 //! Redis), registrations per address, and client addresses that only trusted proxies may name.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{ADMIN_PASSWORD, Backend, TestApp, on_both_backends};
 use reqwest::StatusCode;
 use serde_json::{Value, json};

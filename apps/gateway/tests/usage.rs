@@ -1,12 +1,6 @@
 //! Usage accounting and token budgets through HTTP: every model API is counted, budgets refuse
 //! calls before they reach Ollama, per user and per API key.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;
 use serde_json::{Value, json};

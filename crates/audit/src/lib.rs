@@ -10,6 +10,10 @@
 //! every [`HEAD_LOG_INTERVAL`] events). Events written before keying keep their plain SHA-256.
 //! Nothing here updates or deletes an event. Crate order: audit → db.
 
+// Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
 mod chain;
 mod event;
 mod head;

@@ -1,12 +1,6 @@
 //! The audit chain on real SQLite and PostgreSQL: recording, filtering, tamper detection,
 //! concurrent writers and transactional recording.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use chrono::TimeDelta;
 use diesel::Connection;
 use owp_audit::{

@@ -1,12 +1,6 @@
 //! The keyed chain on real SQLite and PostgreSQL: a different secret, a tail cut off with the
 //! head fixed up, and hashes re-computed without the key.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 mod forge;
 
 use diesel::prelude::*;

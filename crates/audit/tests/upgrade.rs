@@ -1,12 +1,6 @@
 //! Chains written before keying (plain SHA-256) keep verifying after the upgrade, on real
 //! SQLite and PostgreSQL, and the first keyed event links to them.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 mod forge;
 
 use chrono::TimeDelta;

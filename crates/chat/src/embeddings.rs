@@ -1,8 +1,8 @@
 //! Embeddings: grants → budget → Ollama → usage, the same for the native, OpenAI-compatible and
 //! Ollama-compatible routes.
 
-use chrono::NaiveDateTime;
 use owp_db::Database;
+use owp_db::time::Clock;
 use owp_metering::{Spend, record_spend};
 use owp_ollama_client::OllamaClient;
 use owp_rbac::Principal;
@@ -57,12 +57,13 @@ pub async fn embed(
     ollama: &OllamaClient,
     principal: &Principal,
     mut request: GenerateEmbeddingsRequest,
-    at: NaiveDateTime,
+    clock: Clock,
 ) -> Result<Vec<Vec<f32>>, ChatError> {
+    let at = clock();
     request.model_name = check_grants(principal, &request.model_name, [])?;
     ensure_budget(db, principal, at).await?;
     let vectors = ollama.embed(&request).await?.embeddings;
-    let ended = owp_db::time::now();
+    let ended = clock();
     record_spend(
         db,
         caller_of(principal),

@@ -8,6 +8,10 @@
 //! the time the call began. Nothing here knows HTTP: callers frame the results (SSE, NDJSON,
 //! OpenAI chunks) themselves (crate order: chat → metering, rbac, audit, ollama-client, db).
 
+// Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
 pub mod budgets;
 pub mod conversations;
 pub mod embeddings;

@@ -3,9 +3,9 @@
 //! and the caller is charged the final object's counts — or, cut off, one token per line.
 
 use bytes::Bytes;
-use chrono::NaiveDateTime;
 use futures_util::StreamExt;
 use owp_db::Database;
+use owp_db::time::Clock;
 use owp_metering::Meter;
 use owp_ollama_client::{ByteStream, GenerationStats, OllamaClient, RelayEndpoint};
 use owp_rbac::Principal;
@@ -50,8 +50,9 @@ pub async fn relay(
     ollama: &OllamaClient,
     principal: &Principal,
     call: RelayCall,
-    at: NaiveDateTime,
+    clock: Clock,
 ) -> Result<RelayAnswer, ChatError> {
+    let at = clock();
     let model = check_grants(
         principal,
         &call.model,
@@ -71,7 +72,7 @@ pub async fn relay(
     } else {
         upstream.body.chain(tail).boxed()
     };
-    let meter = Meter::new(db.clone(), caller_of(principal), model);
+    let meter = Meter::new(db.clone(), caller_of(principal), model, clock);
     Ok(RelayAnswer {
         content_type: upstream.content_type,
         body: metered_body(source, meter),

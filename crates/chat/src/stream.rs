@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use futures_util::StreamExt;
+use owp_db::time::Clock;
 use owp_db::{AnyConnection, Database};
 use owp_metering::finish_detached;
 use owp_ollama_client::{ChatChunk, ChatStream, GenerationStats};
@@ -27,6 +28,7 @@ pub(crate) struct ReplyLog {
     turn: Turn,
     model: String,
     started: Instant,
+    clock: Clock,
     content: String,
     pieces: i64,
     tool_calls: Vec<Value>,
@@ -34,13 +36,14 @@ pub(crate) struct ReplyLog {
 }
 
 impl ReplyLog {
-    /// A log for `turn`'s reply, timed from `started`.
+    /// A log for `turn`'s reply, timed from `started`, stamped with `clock` when it is stored.
     pub(crate) fn new(
         db: Database,
         caller: Caller,
         turn: Turn,
         model: String,
         started: Instant,
+        clock: Clock,
     ) -> Self {
         Self {
             db,
@@ -48,6 +51,7 @@ impl ReplyLog {
             turn,
             model,
             started,
+            clock,
             content: String::new(),
             pieces: 0,
             tool_calls: Vec::new(),
@@ -86,8 +90,9 @@ impl ReplyLog {
         outcome: ReplyOutcome,
     ) -> impl FnOnce(&mut AnyConnection) -> Result<(), ChatError> + Send + 'static {
         let (caller, turn, model) = (self.caller, self.turn.clone(), self.model.clone());
+        let clock = self.clock;
         move |conn| {
-            let at = owp_db::time::now();
+            let at = clock();
             conversations::finish_reply(conn, &caller, &turn, &model, &outcome, at)
         }
     }

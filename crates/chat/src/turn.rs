@@ -7,6 +7,7 @@ use std::time::Instant;
 use chrono::NaiveDateTime;
 use owp_db::Database;
 use owp_db::ids::ConversationId;
+use owp_db::time::Clock;
 use owp_ollama_client::OllamaClient;
 use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
 use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
@@ -170,11 +171,12 @@ pub async fn reply_whole(
     ollama: &OllamaClient,
     principal: &Principal,
     input: TurnInput,
-    at: NaiveDateTime,
+    clock: Clock,
 ) -> Result<WholeReply, ChatError> {
+    let at = clock();
     let prepared = prepare(db, principal, input, at).await?;
     let reply = ollama.chat(&prepared.request).await?;
-    let ended = owp_db::time::now();
+    let ended = clock();
     let turn = prepared.begin(db, ended).await?;
     let outcome = ReplyOutcome {
         content: reply.message.content.clone(),
@@ -188,7 +190,7 @@ pub async fn reply_whole(
     let conversation_id = turn.conversation_id;
     let message = db
         .run(move |conn| {
-            let at = owp_db::time::now();
+            let at = clock();
             conversations::finish_reply(conn, &caller, &turn, &model, &outcome, at)?;
             conversations::get_message(conn, caller.user_id, turn.conversation_id, turn.reply_id)
         })
@@ -207,17 +209,19 @@ pub async fn reply_streamed(
     ollama: &OllamaClient,
     principal: &Principal,
     input: TurnInput,
-    at: NaiveDateTime,
+    clock: Clock,
 ) -> Result<TurnRelay, ChatError> {
+    let at = clock();
     let prepared = prepare(db, principal, input, at).await?;
     let upstream = ollama.chat_stream(&prepared.request).await?;
-    let turn = prepared.begin(db, owp_db::time::now()).await?;
+    let turn = prepared.begin(db, clock()).await?;
     let log = ReplyLog::new(
         db.clone(),
         prepared.caller,
         turn,
         prepared.model,
         prepared.started,
+        clock,
     );
     Ok(TurnRelay::new(upstream, log))
 }

@@ -9,6 +9,10 @@
 //! replica. The owner's account status is not checked here (identity does that).
 //! Crate order: credentials → audit, db.
 
+// Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
 mod api_key;
 mod api_key_store;
 mod authenticate;

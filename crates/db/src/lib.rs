@@ -8,6 +8,10 @@
 //! "dangling reference" and "database down" apart on both backends — and the canonical
 //! spelling of model names ([`model_name`]), the one identifier that comes from outside.
 
+// Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
 mod canonical_names;
 mod connection;
 mod database;

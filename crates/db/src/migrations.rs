@@ -36,9 +36,20 @@ fn apply(conn: &mut AnyConnection) -> Result<usize, StoreError> {
         AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|v| v.len()),
     }
     .map_err(migration_error)?;
-    // Migrating is an edge like a handler: the one place here that reads the clock.
-    crate::canonical_names::apply_once(conn, crate::time::now())?;
+    apply_data_migrations(conn)?;
     Ok(applied)
+}
+
+/// Migrating is an edge like a handler (it runs at start-up and from `owp migrate`), so it reads
+/// the clock itself; the time is only the `applied_at` stamp in `data_migrations`, as diesel
+/// stamps `run_on` of schema migrations with the database's own clock.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the migration runner is an edge; the time only stamps data_migrations.applied_at"
+)]
+fn apply_data_migrations(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    crate::canonical_names::apply_once(conn, crate::time::now())?;
+    Ok(())
 }
 
 /// How many migrations have not run yet; `/readyz` is not ready while this is above zero.

@@ -1,11 +1,5 @@
 //! `StoreError` classification and schema parity, on real SQLite and PostgreSQL databases.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use std::collections::BTreeSet;
 use std::time::Duration;
 

@@ -7,6 +7,10 @@
 //! the caller's blocking pool (see `owp-credentials`). Crate order: identity → credentials, rbac,
 //! audit, db.
 
+// Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
 pub mod api_keys;
 pub mod bootstrap;
 mod error;

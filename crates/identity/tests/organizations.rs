@@ -1,11 +1,5 @@
 //! Organization storage on both backends.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 use owp_db::{Page, StoreError};
 use owp_identity::organizations::{self, NewOrganization};
 use owp_testkit::{Backend, TestDatabase, on_both_backends};

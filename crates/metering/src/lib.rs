@@ -5,6 +5,10 @@
 //! SQLite and PostgreSQL and tests control the clock; the async helpers in [`spend`] run them
 //! over a [`owp_db::Database`] around a model call (crate order: metering → db).
 
+// Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
 mod budget;
 mod error;
 pub mod quotas;

@@ -3,11 +3,12 @@
 //! stream is dropped or breaks first, one completion token per relayed piece, so hanging up
 //! early does not dodge a budget.
 //!
-//! A call's end is stamped when it ends: the charge of a stream is written at the time read
-//! from [`owp_db::time::now`] then (the one clock), not at the time the call began.
+//! A call's end is stamped when it ends: the charge of a stream is written at the time the
+//! injected [`Clock`] reads then, not at the time the call began.
 
 use chrono::NaiveDateTime;
 use owp_db::Database;
+use owp_db::time::Clock;
 
 use crate::Caller;
 use crate::usage::{Spend, record_usage};
@@ -36,17 +37,19 @@ pub struct Meter {
     db: Database,
     caller: Caller,
     model: String,
+    clock: Clock,
     pieces: i64,
     charged: bool,
 }
 
 impl Meter {
-    /// A meter for `caller`'s call of `model`.
-    pub fn new(db: Database, caller: Caller, model: String) -> Self {
+    /// A meter for `caller`'s call of `model`, stamping its charge with `clock`.
+    pub fn new(db: Database, caller: Caller, model: String, clock: Clock) -> Self {
         Self {
             db,
             caller,
             model,
+            clock,
             pieces: 0,
             charged: false,
         }
@@ -73,7 +76,7 @@ impl Meter {
     /// Charges Ollama's final counts (once; the meter then charges nothing on drop).
     pub async fn settle(&mut self, spend: Spend) {
         self.charged = true;
-        let at = owp_db::time::now();
+        let at = (self.clock)();
         record_spend(&self.db, self.caller, self.model.clone(), spend, at).await;
     }
 }
@@ -85,8 +88,9 @@ impl Drop for Meter {
         }
         let spend = self.cut_off_spend();
         let (db, caller, model) = (self.db.clone(), self.caller, self.model.clone());
+        let clock = self.clock;
         finish_detached("charge a cut-off stream", async move {
-            let at = owp_db::time::now();
+            let at = clock();
             record_spend(&db, caller, model, spend, at).await;
         });
     }
@@ -118,7 +122,7 @@ mod tests {
             user_id: owp_db::ids::UserId::new(),
             key_id: None,
         };
-        let mut meter = Meter::new(db, caller, "m".into());
+        let mut meter = Meter::new(db, caller, "m".into(), owp_db::time::now);
         meter.piece();
         meter.piece();
         assert_eq!(meter.pieces(), 2);

@@ -18,6 +18,10 @@
 //!
 //! Nothing here depends on another crate of the workspace, nor on actix-web.
 
+// Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
 mod client;
 mod config;
 mod error;

@@ -6,6 +6,10 @@
 //! token code. Role assignment is audited, so this crate records events through `owp-audit`
 //! (DESIGN §2 lets rbac use audit and db only).
 
+// Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
 mod assignments;
 mod grants;
 pub mod permissions;

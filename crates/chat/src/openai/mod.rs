@@ -10,6 +10,7 @@ pub use translate::tool_of;
 
 use chrono::NaiveDateTime;
 use owp_db::Database;
+use owp_db::time::Clock;
 use owp_metering::{Meter, record_spend};
 use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
 use owp_ollama_client::{ChatChunk, ChatStream, OllamaClient};
@@ -42,11 +43,12 @@ pub async fn complete(
     ollama: &OllamaClient,
     principal: &Principal,
     body: &CompletionRequest,
-    at: NaiveDateTime,
+    clock: Clock,
 ) -> Result<ChatChunk, ChatError> {
+    let at = clock();
     let request = checked(db, principal, body, at).await?;
     let reply = ollama.chat(&request).await?;
-    let ended = owp_db::time::now();
+    let ended = clock();
     record_spend(
         db,
         caller_of(principal),
@@ -65,10 +67,11 @@ pub async fn complete_streamed(
     ollama: &OllamaClient,
     principal: &Principal,
     body: &CompletionRequest,
-    at: NaiveDateTime,
+    clock: Clock,
 ) -> Result<ChatStream, ChatError> {
+    let at = clock();
     let request = checked(db, principal, body, at).await?;
     let upstream = ollama.chat_stream(&request).await?;
-    let meter = Meter::new(db.clone(), caller_of(principal), request.model_name);
+    let meter = Meter::new(db.clone(), caller_of(principal), request.model_name, clock);
     Ok(metered(upstream, meter))
 }

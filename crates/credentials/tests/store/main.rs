@@ -1,12 +1,6 @@
 //! The credential store on real SQLite and PostgreSQL: passwords, API keys, authentication and
 //! the audit events written with them. One test binary, so the harness is linked once.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failing test panics with its cause"
-)]
-
 mod api_keys;
 mod authenticate;
 mod passwords;

@@ -146,7 +146,16 @@ pub(crate) fn mark_running(state: &mut State, model: &FakeModel) {
 
 /// Current time in Ollama's format.
 pub(crate) fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+    wall_clock().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}
+
+/// The fake's one clock reading.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "test support standing in for Ollama, which stamps its answers with its own clock"
+)]
+fn wall_clock() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
 }
 
 /// A whole JSON answer.
@@ -223,7 +232,7 @@ fn tags(state: &State) -> Response<FakeBody> {
 }
 
 fn running(state: &State) -> Response<FakeBody> {
-    let expires_at = (chrono::Utc::now() + Duration::from_secs(300)).to_rfc3339();
+    let expires_at = (wall_clock() + Duration::from_secs(300)).to_rfc3339();
     let models: Vec<Value> = state
         .models
         .iter()

@@ -94,16 +94,16 @@ pub async fn chat(
         options: body.options,
         tools: body.tools,
     };
-    let (db, ollama, at) = (&state.db, &state.ollama_client, owp_db::time::now());
+    let (db, ollama, clock) = (&state.db, &state.ollama_client, owp_db::time::now);
     if body.stream {
-        let turn = turn::reply_streamed(db, ollama, &auth.0, input, at).await?;
+        let turn = turn::reply_streamed(db, ollama, &auth.0, input, clock).await?;
         return Ok(HttpResponse::Ok()
             .content_type("text/event-stream")
             .insert_header(("cache-control", "no-cache"))
             .insert_header(("x-accel-buffering", "no"))
             .streaming(relay(turn)));
     }
-    let reply = turn::reply_whole(db, ollama, &auth.0, input, at).await?;
+    let reply = turn::reply_whole(db, ollama, &auth.0, input, clock).await?;
     Ok(HttpResponse::Ok().json(ChatAnswer {
         conversation_id: reply.conversation_id.to_string(),
         message: reply.message.into(),

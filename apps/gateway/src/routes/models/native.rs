@@ -174,8 +174,8 @@ pub(crate) async fn embed(
     principal: &Principal,
     request: GenerateEmbeddingsRequest,
 ) -> Result<Vec<Vec<f32>>, ApiError> {
-    let (db, ollama, at) = (&state.db, &state.ollama_client, owp_db::time::now());
-    Ok(embedding::embed(db, ollama, principal, request, at).await?)
+    let (db, ollama, clock) = (&state.db, &state.ollama_client, owp_db::time::now);
+    Ok(embedding::embed(db, ollama, principal, request, clock).await?)
 }
 
 /// Embed one text or a batch.

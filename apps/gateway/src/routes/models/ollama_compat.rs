@@ -188,8 +188,8 @@ async fn relay(
         tools: envelope.tool_names(),
         body: envelope.object,
     };
-    let (db, ollama, at) = (&state.db, &state.ollama_client, owp_db::time::now());
-    let answer = ollama_relay::relay(db, ollama, &auth.0, call, at).await?;
+    let (db, ollama, clock) = (&state.db, &state.ollama_client, owp_db::time::now);
+    let answer = ollama_relay::relay(db, ollama, &auth.0, call, clock).await?;
     let content_type = answer
         .content_type
         .unwrap_or_else(|| "application/json".to_owned());

@@ -63,11 +63,11 @@ pub async fn completions(
     body: web::Json<CompletionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let (db, ollama, at) = (&state.db, &state.ollama_client, owp_db::time::now());
+    let (db, ollama, clock) = (&state.db, &state.ollama_client, owp_db::time::now);
     let id = format!("chatcmpl-{}", uuid::Uuid::now_v7().simple());
     let created = chrono::Utc::now().timestamp();
     if !body.stream {
-        let reply = openai::complete(db, ollama, &auth.0, &body, at).await?;
+        let reply = openai::complete(db, ollama, &auth.0, &body, clock).await?;
         let calls = tool_calls(&reply);
         let mut message = json!({"role": "assistant", "content": reply.message.content});
         if let Some(calls) = &calls {
@@ -83,7 +83,7 @@ pub async fn completions(
         .stream_options
         .as_ref()
         .is_some_and(|o| o["include_usage"] == json!(true));
-    let upstream = openai::complete_streamed(db, ollama, &auth.0, &body, at).await?;
+    let upstream = openai::complete_streamed(db, ollama, &auth.0, &body, clock).await?;
     let model = body.model;
     let mut first = true;
     let mut saw_tool_calls = false;
