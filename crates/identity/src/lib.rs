@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod organizations;
 pub mod principal;
 pub mod sessions;
+pub mod sign_in;
 pub mod tokens;
 pub mod users;
 

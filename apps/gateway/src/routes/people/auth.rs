@@ -1,12 +1,9 @@
 //! Sign-in, sessions and the caller's own account.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use owp_audit::{EventType, NewAuditEvent};
-use owp_credentials::{password_hash_of, verify_dummy, verify_password};
-use owp_db::ids::UserId;
-use owp_identity::IdentityError;
-use owp_identity::sessions;
-use owp_identity::users::{LoginCandidate, UserStatus, get_user, record_login};
+use owp_credentials::{verify_dummy, verify_password};
+use owp_identity::users::{UserStatus, get_user};
+use owp_identity::{IdentityError, sessions, sign_in};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -39,18 +36,9 @@ pub struct TokenResponse {
     user: UserView,
 }
 
-/// Why sign-in failed, for the audit trail (clients see one message for all of them).
-fn failure_event(candidate: Option<&LoginCandidate>, reason: &str) -> NewAuditEvent {
-    let event =
-        NewAuditEvent::new(EventType::LoginFailure).detail(serde_json::json!({"reason": reason}));
-    match candidate {
-        Some(c) => event.subject(c.id),
-        None => event,
-    }
-}
-
 /// Checks email and password (argon2 on the blocking pool; an unknown email costs the same as a
-/// wrong password) and opens a session.
+/// wrong password) and opens a session. The attempt is counted against the account and the
+/// address before the password is checked, and given back when it is right.
 async fn sign_in(
     state: &AppState,
     req: &HttpRequest,
@@ -69,14 +57,12 @@ async fn sign_in(
     }
     let ctx = audit_context(req, state);
     let address = ctx.ip.clone().unwrap_or_default();
+    let at = owp_db::time::now();
     if let Err(retry_after) = state.sign_in_throttle.reserve(&email, &address).await {
-        let event = failure_event(None, "throttled")
-            .detail(serde_json::json!({"reason": "throttled", "email": email.trim()}));
-        let at = owp_db::time::now();
-        let audit_ctx = ctx.clone();
+        let (audit_ctx, attempted) = (ctx.clone(), email.clone());
         state
             .db
-            .run(move |conn| owp_audit::record(conn, &audit_ctx, &event, at))
+            .run(move |conn| sign_in::record_throttled(conn, &audit_ctx, &attempted, at))
             .await?;
         return Err(ApiError::TooManyRequests {
             detail: "too many failed sign-ins; try again later".into(),
@@ -84,21 +70,15 @@ async fn sign_in(
         });
     }
     let lookup_email = email.clone();
-    let found = state
+    let lookup = state
         .db
-        .run(move |conn| {
-            let Some(candidate) = owp_identity::users::find_login(conn, &lookup_email)? else {
-                return Ok::<_, owp_db::StoreError>(None);
-            };
-            let hash = password_hash_of(conn, candidate.id)?.map(|(_, phc)| phc);
-            Ok(Some((candidate, hash)))
-        })
+        .run(move |conn| sign_in::look_up(conn, &lookup_email))
         .await?;
     let verified = {
-        let found = found.clone();
-        web::block(move || match found {
-            Some((_, Some(phc))) => verify_password(&phc, &password),
-            _ => {
+        let phc = lookup.phc().map(str::to_owned);
+        web::block(move || match phc {
+            Some(phc) => verify_password(&phc, &password),
+            None => {
                 verify_dummy(&password);
                 false
             }
@@ -106,56 +86,13 @@ async fn sign_in(
         .await
         .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?
     };
-    let candidate = found.map(|(c, _)| c);
     if verified {
         state.sign_in_throttle.succeeded(&email, &address).await;
-    } else {
-        let event = failure_event(candidate.as_ref(), "invalid_credentials");
-        let at = owp_db::time::now();
-        let audit_ctx = ctx.clone();
-        state
-            .db
-            .run(move |conn| owp_audit::record(conn, &audit_ctx, &event, at))
-            .await?;
-        return Err(ApiError::Unauthorized("invalid email or password".into()));
     }
-    let Some(candidate) = candidate else {
-        return Err(ApiError::Unauthorized("invalid email or password".into()));
-    };
-    if candidate.status != UserStatus::Active {
-        let reason = candidate.status.as_str();
-        let event = failure_event(Some(&candidate), reason);
-        let at = owp_db::time::now();
-        let audit_ctx = ctx.clone();
-        state
-            .db
-            .run(move |conn| owp_audit::record(conn, &audit_ctx, &event, at))
-            .await?;
-        return Err(ApiError::Forbidden(match candidate.status {
-            UserStatus::Pending => "account pending approval".into(),
-            other => format!("account {}", other.as_str()),
-        }));
-    }
-    open_session(state, ctx, candidate.id).await
-}
-
-async fn open_session(
-    state: &AppState,
-    mut ctx: owp_audit::AuditContext,
-    user: UserId,
-) -> Result<TokenResponse, ApiError> {
     let ttl = chrono::TimeDelta::seconds(state.refresh_ttl_secs);
-    let at = owp_db::time::now();
     let (issued, user) = state
         .db
-        .run(move |conn| {
-            let user = get_user(conn, user)?;
-            ctx.actor_user_id = Some(user.id);
-            ctx.organization_id = Some(user.organization_id);
-            let issued = sessions::open_session(conn, user.id, &ctx, ttl, at)?;
-            record_login(conn, &ctx, user.id, at)?;
-            Ok::<_, ApiError>((issued, get_user(conn, user.id)?))
-        })
+        .run(move |conn| sign_in::finish(conn, &ctx, lookup, verified, ttl, at))
         .await?;
     tokens_for(state, issued, user)
 }
