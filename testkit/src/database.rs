@@ -14,12 +14,27 @@ pub enum Backend {
     Postgres,
 }
 
-/// The server tests create their databases on.
+/// The server tests create their databases on. Tests talk to it without TLS unless the URL
+/// asks for it: libpq's OpenSSL cleans up its global state in an `atexit` handler, and a test
+/// process exits while its pool threads may still close TLS connections, which crashed test
+/// processes after they had passed ("double free or corruption").
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
+    let url = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    without_tls(&url)
+}
+
+/// `url` with `sslmode=disable` added, unless it names an `sslmode` itself.
+fn without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
 }
 
 /// A database that exists only for one test: the SQLite file's folder is removed and the
@@ -209,6 +224,18 @@ mod tests {
         assert_eq!(
             with_database_name("postgres://u:p@h/db?sslmode=disable", "t2"),
             "postgres://u:p@h/t2?sslmode=disable"
+        );
+        assert_eq!(
+            without_tls("postgres://u@h/db"),
+            "postgres://u@h/db?sslmode=disable"
+        );
+        assert_eq!(
+            without_tls("postgres://u@h/db?a=b"),
+            "postgres://u@h/db?a=b&sslmode=disable"
+        );
+        assert_eq!(
+            without_tls("postgres://u@h/db?sslmode=require"),
+            "postgres://u@h/db?sslmode=require"
         );
         assert_eq!(
             replace_host("postgres://u@127.0.0.1:5432/t1", "127.0.0.1:9999"),
