@@ -109,7 +109,8 @@ mod tests {
     #[test]
     fn heads_round_trip_as_seq_colon_hash() {
         let hash = "ab".repeat(32);
-        let head: ChainHead = format!("42:{}", hash.to_uppercase()).parse().unwrap();
+        let upper = hash.to_uppercase();
+        let head: ChainHead = format!("42:{upper}").parse().unwrap();
         assert_eq!(head, ChainHead { seq: 42, hash });
         assert_eq!(head.to_string().parse::<ChainHead>().unwrap(), head);
         assert_eq!(

@@ -263,9 +263,9 @@ mod tests {
 
     #[test]
     fn nesting_is_limited() {
-        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
         assert_eq!(fault(&ok), None);
-        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
         assert!(matches!(fault(&deep), Some(BodyFault::TooDeep { .. })));
         let very_deep = format!("{{\"options\":{}}}", "[".repeat(100_000));
         assert!(matches!(
