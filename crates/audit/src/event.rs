@@ -58,6 +58,12 @@ pub enum EventType {
     InvitationRevoked,
     /// An invitation was accepted and its account created.
     InvitationAccepted,
+    /// A super admin created an organization.
+    OrganizationCreated,
+    /// A super admin renamed an organization.
+    OrganizationRenamed,
+    /// A super admin deleted an (empty) organization.
+    OrganizationDeleted,
 }
 
 /// A stored event type name that this build does not know.
@@ -67,7 +73,7 @@ pub struct UnknownEventType(pub String);
 
 impl EventType {
     /// Every event type, for validation messages and filters.
-    pub const ALL: [EventType; 24] = [
+    pub const ALL: [EventType; 27] = [
         EventType::LoginSuccess,
         EventType::LoginFailure,
         EventType::Logout,
@@ -92,6 +98,9 @@ impl EventType {
         EventType::InvitationCreated,
         EventType::InvitationRevoked,
         EventType::InvitationAccepted,
+        EventType::OrganizationCreated,
+        EventType::OrganizationRenamed,
+        EventType::OrganizationDeleted,
     ];
 
     /// The stored name.
@@ -121,6 +130,9 @@ impl EventType {
             EventType::InvitationCreated => "invitation_created",
             EventType::InvitationRevoked => "invitation_revoked",
             EventType::InvitationAccepted => "invitation_accepted",
+            EventType::OrganizationCreated => "organization_created",
+            EventType::OrganizationRenamed => "organization_renamed",
+            EventType::OrganizationDeleted => "organization_deleted",
         }
     }
 }

@@ -104,3 +104,20 @@ pub fn finish(
         Ok((issued, get_user(conn, candidate.id)?))
     })
 }
+
+/// Exchanges a refresh token for a new one ([`crate::sessions::rotate`]: each works once, a
+/// reused one revokes its session) and answers with the account, refused when it may no longer
+/// act. The rotation stands even then, as a used token must not work twice.
+pub fn refresh(
+    conn: &mut AnyConnection,
+    ctx: &AuditContext,
+    token: &str,
+    at: NaiveDateTime,
+) -> Result<(IssuedSession, User), IdentityError> {
+    let issued = crate::sessions::rotate(conn, ctx, token, at)?;
+    let user = get_user(conn, issued.user_id)?;
+    if user.status != UserStatus::Active {
+        return Err(IdentityError::Inactive(user.status.as_str().to_owned()));
+    }
+    Ok((issued, user))
+}

@@ -12,6 +12,7 @@
 mod budget;
 mod error;
 pub mod quotas;
+pub mod report;
 pub mod spend;
 pub mod usage;
 

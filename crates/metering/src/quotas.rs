@@ -13,6 +13,7 @@ use crate::{Caller, MeteringError};
 
 /// Budgets of one user or key; `None` means no cap.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quota {
     /// Tokens per UTC day.
     pub daily_tokens: Option<i64>,
@@ -53,6 +54,7 @@ impl Subject {
 
 /// The state of one budget at a moment.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Budget {
     /// `user` or `api_key`.
     pub scope: &'static str,
@@ -89,7 +91,7 @@ fn check(quota: &Quota) -> Result<(), MeteringError> {
 
 /// Sets (replaces) the budgets of `subject`; all `None` removes them. Runs in one transaction
 /// (a savepoint inside the caller's): whoever changes a budget audits the change in the
-/// transaction it opens around this call (`owp_chat::budgets::set_quota`).
+/// transaction it opens around this call (`owp_chat::budgets::set_quota_as`).
 pub fn set_quota(
     conn: &mut AnyConnection,
     subject: Subject,

@@ -714,7 +714,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A user's token budgets. */
+        /** A user's token budgets (`null` = no cap). */
         get: operations["get_user_quota"];
         /** Set a user's token budgets (all their sessions and keys together). */
         put: operations["put_user_quota"];
@@ -1074,18 +1074,18 @@ export interface components {
              */
             total: number;
         };
-        /** @description A budget and what is left of it. */
-        BudgetView: {
+        /** @description The state of one budget at a moment. */
+        Budget: {
             /**
              * Format: int64
-             * @description Tokens allowed in the period.
+             * @description The cap.
              */
             limit: number;
             /** @description `daily` or `monthly`. */
             period: string;
             /**
              * Format: int64
-             * @description Tokens left.
+             * @description What is left (never negative).
              */
             remaining: number;
             /**
@@ -1097,7 +1097,7 @@ export interface components {
             scope: string;
             /**
              * Format: int64
-             * @description Tokens spent in the period.
+             * @description Spent in this period.
              */
             used: number;
         };
@@ -1302,13 +1302,6 @@ export interface components {
             email: string;
             /** @description Role names given on acceptance (default `user`). */
             roles?: string[] | null;
-        };
-        /** @description An organization to create. */
-        CreateOrganization: {
-            /** @description Display name (1..=200 characters). */
-            name: string;
-            /** @description 1..=64 of `a-z0-9-`. */
-            slug: string;
         };
         /** @description A custom role to create. */
         CreateRole: {
@@ -1556,6 +1549,13 @@ export interface components {
              */
             size: number;
         };
+        /** @description What a caller supplies to create an organization. */
+        NewOrganization: {
+            /** @description Display name (1..=200 characters). */
+            name: string;
+            /** @description 1..=64 of `a-z0-9-`, unique (a taken slug is a conflict on `slug`). */
+            slug: string;
+        };
         /** @description What the probe found. */
         OllamaStatus: {
             /** @description Why it is not reachable, when it is not. */
@@ -1632,10 +1632,29 @@ export interface components {
             /** @description Same as `prompt_tokens`. */
             total_tokens: number;
         };
+        /** @description An organization as callers see it. */
+        Organization: {
+            /**
+             * Format: date-time
+             * @description When it was created (UTC).
+             */
+            created_at: string;
+            /** @description Stable id. */
+            id: string;
+            /** @description Display name. */
+            name: string;
+            /** @description URL-safe unique handle. */
+            slug: string;
+            /**
+             * Format: date-time
+             * @description When it last changed (UTC).
+             */
+            updated_at: string;
+        };
         /** @description A page of organizations. */
         OrganizationPage: {
             /** @description This page's organizations. */
-            items: components["schemas"]["OrganizationView"][];
+            items: components["schemas"]["Organization"][];
             /**
              * Format: int64
              * @description How many there are.
@@ -1657,25 +1676,6 @@ export interface components {
             name: string;
             /** @description URL-safe handle. */
             slug: string;
-        };
-        /** @description An organization. */
-        OrganizationView: {
-            /**
-             * Format: date-time
-             * @description UTC.
-             */
-            created_at: string;
-            /** @description Id. */
-            id: string;
-            /** @description Display name. */
-            name: string;
-            /** @description URL-safe unique handle. */
-            slug: string;
-            /**
-             * Format: date-time
-             * @description UTC.
-             */
-            updated_at: string;
         };
         /** @description Changes to a custom role; `add_permissions` / `remove_permissions` assign or revoke in bulk. */
         PatchRole: {
@@ -1727,8 +1727,8 @@ export interface components {
             /** @description Model name, e.g. `llama3.2:latest`. */
             name: string;
         };
-        /** @description Token budgets: `null` = no cap. */
-        QuotaBody: {
+        /** @description Budgets of one user or key; `None` means no cap. */
+        Quota: {
             /**
              * Format: int64
              * @description Tokens per UTC day.
@@ -1845,13 +1845,13 @@ export interface components {
         /** @description A usage report. */
         UsageReport: {
             /** @description The caller's budgets (own report only; empty when none is set). */
-            budgets: components["schemas"]["BudgetView"][];
+            budgets: components["schemas"]["Budget"][];
             /** @description Newest day first. */
             items: components["schemas"]["UsageRow"][];
             /** @description Sums over the items. */
             totals: components["schemas"]["UsageRow"];
         };
-        /** @description Spend of one day and model (and user, in the admin report). */
+        /** @description Spend of one day and model (and user, in the organization's report). */
         UsageRow: {
             /**
              * Format: int64
@@ -1877,7 +1877,7 @@ export interface components {
              * @description Both.
              */
             total_tokens: number;
-            /** @description The user (admin report only). */
+            /** @description The user (organization's report only). */
             user_id?: string | null;
         };
         /** @description A page of users. */
@@ -3154,7 +3154,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateOrganization"];
+                "application/json": components["schemas"]["NewOrganization"];
             };
         };
         responses: {
@@ -3163,7 +3163,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrganizationView"];
+                    "application/json": components["schemas"]["Organization"];
                 };
             };
             409: {
@@ -3201,7 +3201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrganizationView"];
+                    "application/json": components["schemas"]["Organization"];
                 };
             };
             404: {
@@ -3271,7 +3271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrganizationView"];
+                    "application/json": components["schemas"]["Organization"];
                 };
             };
             404: {
@@ -3811,7 +3811,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["QuotaBody"];
+                "application/json": components["schemas"]["Quota"];
             };
         };
         responses: {
@@ -3820,7 +3820,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QuotaBody"];
+                    "application/json": components["schemas"]["Quota"];
                 };
             };
             404: {
@@ -3962,7 +3962,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QuotaBody"];
+                    "application/json": components["schemas"]["Quota"];
                 };
             };
             404: {
@@ -3987,7 +3987,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["QuotaBody"];
+                "application/json": components["schemas"]["Quota"];
             };
         };
         responses: {
@@ -3996,7 +3996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QuotaBody"];
+                    "application/json": components["schemas"]["Quota"];
                 };
             };
             404: {

@@ -36,5 +36,5 @@ export type StoredMessage = S["MessageView"];
 export type MessageList = S["MessageList"];
 export type UsageRow = S["UsageRow"];
 export type UsageReport = S["UsageReport"];
-export type BudgetView = S["BudgetView"];
+export type BudgetView = S["Budget"];
 export type ChatRequestBody = S["ChatRequest"];

@@ -14,7 +14,7 @@ pub use admin::{
 };
 pub use email::normalize_email;
 pub use lifecycle::{Approval, UserChange, approve, record_login, set_grants, update_user};
-pub use registration::{SelfRegistration, SignupMode, change_own_password, register};
+pub use registration::{SelfRegistration, SignupMode, change_own_password, own_account, register};
 pub use store::{
     LoginCandidate, NewUser, User, UserFilter, UserStatus, create_user, create_user_with_password,
     find_login, get_user, list_users,

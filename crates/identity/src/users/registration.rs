@@ -95,3 +95,14 @@ pub fn change_own_password(
         Ok(())
     })
 }
+
+/// The caller's own account and organization ("who am I"), read together.
+pub fn own_account(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+) -> Result<(User, crate::organizations::Organization), IdentityError> {
+    Ok((
+        super::store::get_user(conn, principal.user_id)?,
+        crate::organizations::get(conn, principal.organization_id)?,
+    ))
+}

@@ -2,8 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use owp_credentials::{hash_password, password_hash_of, validate_new_password, verify_password};
-use owp_identity::organizations;
-use owp_identity::users::{self, UserStatus, get_user};
+use owp_identity::users::{self, UserStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -52,14 +51,10 @@ pub struct OrganizationRef {
 #[get("/auth/me")]
 pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Me>, ApiError> {
     let principal = auth.0;
+    let who = principal.clone();
     let (user, organization) = state
         .db
-        .run(move |conn| {
-            Ok::<_, owp_db::StoreError>((
-                get_user(conn, principal.user_id)?,
-                organizations::get(conn, principal.organization_id)?,
-            ))
-        })
+        .run(move |conn| users::own_account(conn, &who))
         .await?;
     Ok(web::Json(Me {
         user: user.into(),

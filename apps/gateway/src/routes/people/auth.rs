@@ -2,8 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use owp_credentials::{verify_dummy, verify_password};
-use owp_identity::users::{UserStatus, get_user};
-use owp_identity::{IdentityError, sessions, sign_in};
+use owp_identity::{sessions, sign_in};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -201,25 +200,10 @@ pub async fn refresh(
     let ctx = audit_context(&req, &state);
     let presented = body.into_inner().refresh_token;
     let at = owp_db::time::now();
-    let outcome = state
+    let (issued, user) = state
         .db
-        .run(move |conn| {
-            let issued = match sessions::rotate(conn, &ctx, &presented, at) {
-                Ok(issued) => issued,
-                Err(IdentityError::Store(err)) => return Err(ApiError::from(err)),
-                Err(refused) => return Ok(Err(refused)),
-            };
-            let user = get_user(conn, issued.user_id)?;
-            Ok(Ok((issued, user)))
-        })
+        .run(move |conn| sign_in::refresh(conn, &ctx, &presented, at))
         .await?;
-    let (issued, user) = outcome.map_err(ApiError::from)?;
-    if user.status != UserStatus::Active {
-        return Err(ApiError::Unauthorized(format!(
-            "the account is {}",
-            user.status.as_str()
-        )));
-    }
     Ok(web::Json(tokens_for(&state, issued, user)?))
 }
 

@@ -11,8 +11,10 @@ pub const DEFAULT_ORGANIZATION_SLUG: &str = "default";
 
 /// An organization as callers see it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organization {
     /// Stable id.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub id: OrganizationId,
     /// Display name.
     pub name: String,
@@ -25,11 +27,12 @@ pub struct Organization {
 }
 
 /// What a caller supplies to create an organization.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOrganization {
-    /// Display name.
+    /// Display name (1..=200 characters).
     pub name: String,
-    /// URL-safe unique handle; a taken slug is a [`StoreError::Conflict`] on `slug`.
+    /// 1..=64 of `a-z0-9-`, unique (a taken slug is a conflict on `slug`).
     pub slug: String,
 }
 
@@ -146,3 +149,6 @@ pub fn delete(conn: &mut AnyConnection, id: OrganizationId) -> Result<(), StoreE
     diesel::delete(organizations::table.find(id.to_string())).execute(conn)?;
     Ok(())
 }
+
+mod admin;
+pub use admin::{create_as, delete_as, get_visible, list_visible, rename_as};
