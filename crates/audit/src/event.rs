@@ -58,6 +58,30 @@ pub enum EventType {
     InvitationRevoked,
     /// An invitation was accepted and its account created.
     InvitationAccepted,
+    /// A workshop project was created.
+    ProjectCreated,
+    /// A project's name or description changed.
+    ProjectUpdated,
+    /// A project was deleted (with its content when cascading).
+    ProjectDeleted,
+    /// Someone was added to a project or their project role changed.
+    ProjectMemberSet,
+    /// Someone was removed from a project.
+    ProjectMemberRemoved,
+    /// A prompt was created.
+    PromptCreated,
+    /// A prompt changed (a new version when its content or variables did).
+    PromptUpdated,
+    /// An earlier version of a prompt became its newest.
+    PromptRestored,
+    /// A prompt was deleted.
+    PromptDeleted,
+    /// A tool was created.
+    ToolCreated,
+    /// A tool changed.
+    ToolUpdated,
+    /// A tool was deleted (and removed from every grant).
+    ToolDeleted,
 }
 
 /// A stored event type name that this build does not know.
@@ -67,7 +91,7 @@ pub struct UnknownEventType(pub String);
 
 impl EventType {
     /// Every event type, for validation messages and filters.
-    pub const ALL: [EventType; 24] = [
+    pub const ALL: [EventType; 36] = [
         EventType::LoginSuccess,
         EventType::LoginFailure,
         EventType::Logout,
@@ -92,6 +116,18 @@ impl EventType {
         EventType::InvitationCreated,
         EventType::InvitationRevoked,
         EventType::InvitationAccepted,
+        EventType::ProjectCreated,
+        EventType::ProjectUpdated,
+        EventType::ProjectDeleted,
+        EventType::ProjectMemberSet,
+        EventType::ProjectMemberRemoved,
+        EventType::PromptCreated,
+        EventType::PromptUpdated,
+        EventType::PromptRestored,
+        EventType::PromptDeleted,
+        EventType::ToolCreated,
+        EventType::ToolUpdated,
+        EventType::ToolDeleted,
     ];
 
     /// The stored name.
@@ -121,6 +157,18 @@ impl EventType {
             EventType::InvitationCreated => "invitation_created",
             EventType::InvitationRevoked => "invitation_revoked",
             EventType::InvitationAccepted => "invitation_accepted",
+            EventType::ProjectCreated => "project_created",
+            EventType::ProjectUpdated => "project_updated",
+            EventType::ProjectDeleted => "project_deleted",
+            EventType::ProjectMemberSet => "project_member_set",
+            EventType::ProjectMemberRemoved => "project_member_removed",
+            EventType::PromptCreated => "prompt_created",
+            EventType::PromptUpdated => "prompt_updated",
+            EventType::PromptRestored => "prompt_restored",
+            EventType::PromptDeleted => "prompt_deleted",
+            EventType::ToolCreated => "tool_created",
+            EventType::ToolUpdated => "tool_updated",
+            EventType::ToolDeleted => "tool_deleted",
         }
     }
 }
