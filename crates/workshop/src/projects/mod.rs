@@ -2,12 +2,11 @@
 //! content they share. A project is seen by its members and the organization's admins
 //! (`content:manage`); its owners and the admins change it and its members.
 
+mod members;
 mod store;
 
-pub use store::{
-    create_project, delete_project, get_project, list_projects, remove_member, set_member,
-    update_project,
-};
+pub use members::{remove_member, set_member};
+pub use store::{create_project, delete_project, get_project, list_projects, update_project};
 
 use chrono::NaiveDateTime;
 use owp_db::StoreError;

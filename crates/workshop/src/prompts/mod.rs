@@ -5,6 +5,7 @@
 
 #[cfg(test)]
 mod render_tests;
+mod rows;
 mod store;
 pub mod template;
 pub mod variables;

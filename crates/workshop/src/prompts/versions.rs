@@ -8,7 +8,7 @@ use owp_db::schema::{prompt_versions, prompts, users};
 use owp_db::{AnyConnection, Page, Paged, StoreError};
 use owp_rbac::Principal;
 
-use super::store::{audit, checked_message, insert_version, load, parse_variables};
+use super::rows::{audit, checked_message, insert_version, load, parse_variables};
 use super::template::{Context, render};
 use super::{Prompt, PromptVersion, Rendered, Values};
 use crate::WorkshopError;
