@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::schema::check_parameters;
 use super::{MAX_DESCRIPTION_CHARS, NewTool, Tool, ToolChange, ToolFilter};
 use crate::text::{checked, contains_pattern, is_identifier, lower};
-use crate::visibility::{Viewer, Visibility};
+use crate::visibility::{Access, Viewer, Visibility};
 use crate::{WorkshopError, visible_filter};
 
 #[derive(Queryable, Selectable)]
@@ -272,24 +272,24 @@ pub(crate) fn remove_row(
     Ok(())
 }
 
-/// The tools `ids` for a model call by `principal`: each must be visible to them (else
-/// `NotFound`) and granted (else `Forbidden`), in the order asked. Chat and agents call this
-/// before anything reaches Ollama.
+/// The tools `ids` for a model call by `principal`, in the order asked: an id that is unknown
+/// or invisible to them is `Invalid` naming `tool_ids` (422), one not granted is `Forbidden`
+/// (403). Chat and agents call this before anything reaches Ollama.
 pub fn usable_tools(
     conn: &mut AnyConnection,
     principal: &Principal,
     ids: &[ToolId],
 ) -> Result<Vec<Tool>, WorkshopError> {
     let viewer = Viewer::load(conn, principal)?;
+    let unknown = |id: &ToolId| WorkshopError::invalid("tool_ids", format!("no such tool {id}"));
     ids.iter()
         .map(|id| {
-            let tool = load(conn, &id.to_string())
-                .map_err(|_| WorkshopError::invalid("tool_ids", format!("no such tool {id}")))?;
-            if viewer.access(&tool.ownership()) == crate::Access::Hidden {
-                return Err(WorkshopError::invalid(
-                    "tool_ids",
-                    format!("no such tool {id}"),
-                ));
+            let tool = match load(conn, &id.to_string()) {
+                Err(WorkshopError::NotFound) => return Err(unknown(id)),
+                other => other?,
+            };
+            if viewer.access(&tool.ownership()) == Access::Hidden {
+                return Err(unknown(id));
             }
             if !principal.can_use_tool_id(&id.to_string()) {
                 return Err(WorkshopError::Forbidden(format!(
