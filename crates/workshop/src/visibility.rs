@@ -238,6 +238,9 @@ impl Viewer {
 
 /// Filters a boxed query of an item table (`prompts`, `tools`, …) to the rows `viewer` may
 /// see: the same rule as [`Viewer::access`], in SQL, so paging and totals count only those.
+/// Use it as `visible_filter!(table::table.into_boxed::<AnyBackend>(), table, &viewer)` with
+/// `diesel::prelude::*` in scope; the table needs `organization_id`, `owner_id`, `visibility`
+/// and `project_id` columns.
 #[macro_export]
 macro_rules! visible_filter {
     ($query:expr, $table:ident, $viewer:expr) => {{

@@ -238,6 +238,28 @@ async fn projects_guard_their_content_and_owners(backend: Backend) {
         .0,
         422
     );
+    let (status, _) = send(
+        &app,
+        &bob,
+        Method::PUT,
+        &member,
+        Some(json!({"role": "owner"})),
+    )
+    .await;
+    assert_eq!(status, 403, "an editor may not promote themself");
+    let (status, _) = send(&app, &bob, Method::DELETE, &member, None).await;
+    assert_eq!(status, 403, "members are managed by owners");
+    let (_, in_project) = send(
+        &app,
+        &teacher,
+        Method::GET,
+        &format!("/api/v1/prompts?project_id={project_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(in_project["total"], 1, "{in_project}");
+    let (_, listed) = send(&app, &bob, Method::GET, "/api/v1/projects", None).await;
+    assert_eq!(listed["total"], 1, "bob sees the project he is in");
 
     let owner = format!("{path}/members/{teacher_id}");
     let (status, last) = send(&app, &teacher, Method::DELETE, &owner, None).await;

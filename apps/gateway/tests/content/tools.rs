@@ -57,6 +57,10 @@ async fn tools_check_their_schema_and_follow_grants(backend: Backend) {
     let tool_path = format!("/api/v1/tools/{tool_id}");
     assert_eq!(send(&app, &bob, Method::GET, &tool_path, None).await.0, 200);
     assert_eq!(
+        send(&app, &bob, Method::DELETE, &tool_path, None).await.0,
+        403
+    );
+    assert_eq!(
         send(
             &app,
             &bob,
@@ -111,4 +115,16 @@ async fn tools_check_their_schema_and_follow_grants(backend: Backend) {
         "a deleted tool leaves every grant"
     );
     assert_eq!(send(&app, &bob, Method::GET, &tool_path, None).await.0, 404);
+    let (_, audit) = send(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/audit?event_type=tool_deleted",
+        None,
+    )
+    .await;
+    assert_eq!(
+        audit["items"][0]["detail"]["name"], "get_weather",
+        "{audit}"
+    );
 }
