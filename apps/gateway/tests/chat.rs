@@ -404,12 +404,23 @@ async fn tools_must_be_granted(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (id, token) = app.user_token("tooled@example.org", &["user"]).await;
     let admin = app.admin_token().await;
+    let weather: Value = app
+        .send_as(
+            &admin,
+            Method::POST,
+            "/api/v1/tools",
+            Some(json!({"name": "get_weather", "parameters": {"type": "object", "properties": {}}, "visibility": "org"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let res = app
         .send_as(
             &admin,
             Method::PUT,
             &format!("/api/v1/users/{id}/grants"),
-            Some(json!({"allowed_tool_ids": ["get_weather"]})),
+            Some(json!({"allowed_tool_ids": [weather["id"]]})),
         )
         .await;
     assert_eq!(res.status(), 200);

@@ -40,6 +40,9 @@ struct World {
     default_org: String,
     user_role: String,
     conversation: String,
+    project: String,
+    prompt: String,
+    tool: String,
 }
 
 async fn create_user(
@@ -164,9 +167,49 @@ async fn world(backend: Backend) -> World {
         .await
         .unwrap();
     let conversation = conversation["id"].as_str().unwrap().to_owned();
+    let created = |res: reqwest::Response| async move {
+        assert_eq!(res.status(), 201);
+        res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let project = created(
+        app.send_as(
+            &root,
+            Method::POST,
+            "/api/v1/projects",
+            Some(json!({"name": "root's"})),
+        )
+        .await,
+    )
+    .await;
+    let prompt = created(
+        app.send_as(
+            &target_token,
+            Method::POST,
+            "/api/v1/prompts",
+            Some(json!({"name": "target's", "command": "targets", "content": "hi"})),
+        )
+        .await,
+    )
+    .await;
+    let tool = created(
+        app.send_as(
+            &target_token,
+            Method::POST,
+            "/api/v1/tools",
+            Some(json!({"name": "targets", "parameters": {"type": "object", "properties": {}}})),
+        )
+        .await,
+    )
+    .await;
     World {
         app,
         conversation,
+        project,
+        prompt,
+        tool,
         tokens,
         target,
         disposable,
@@ -197,7 +240,14 @@ fn table(w: &World) -> Vec<Row> {
     let t = &w.target;
     let d = &w.disposable;
     let c = &w.conversation;
+    let (p, pr, tl) = (&w.project, &w.prompt, &w.tool);
     let all = |s: u16| [s; 7];
+    // Content another user keeps private: only the organization's admins reach it.
+    let hidden = |s: u16| [401, 404, 404, 404, s, 404, s];
+    let hidden_write = |s: u16| [401, 403, 404, 404, s, 404, s];
+    let nothing_there = [401, 403, 404, 404, 404, 404, 404];
+    let readers = [401, 200, 200, 200, 200, 200, 200];
+    let writers = [401, 403, 201, 201, 201, 201, 201];
     let signed_in = |s: u16| [401, s, s, s, s, s, s];
     let admins = |s: u16, other: u16, sup: u16| [401, 403, 403, 403, s, other, sup];
     vec![
@@ -692,6 +742,153 @@ fn table(w: &World) -> Vec<Row> {
             "/ollama/api/embeddings".into(),
             Some(json!({"model": "all-minilm:latest", "prompt": "hi"})),
             [401, 403, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/tools/{id}",
+            format!("/api/v1/tools/{NO_ID}"),
+            None,
+            nothing_there,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/projects",
+            "/api/v1/projects".into(),
+            None,
+            readers,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/projects",
+            "/api/v1/projects".into(),
+            Some(json!({"name": "{caller}'s"})),
+            [401, 403, 403, 201, 201, 201, 201],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/projects/{id}",
+            format!("/api/v1/projects/{p}"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/projects/{id}",
+            format!("/api/v1/projects/{p}"),
+            Some(json!({"description": "changed"})),
+            hidden_write(200),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/projects/{id}",
+            format!("/api/v1/projects/{NO_ID}"),
+            None,
+            nothing_there,
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/projects/{id}/members/{user_id}",
+            format!("/api/v1/projects/{p}/members/{t}"),
+            Some(json!({"role": "viewer"})),
+            hidden_write(200),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/projects/{id}/members/{user_id}",
+            format!("/api/v1/projects/{p}/members/{NO_ID}"),
+            None,
+            nothing_there,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/prompts",
+            "/api/v1/prompts".into(),
+            None,
+            readers,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/prompts",
+            "/api/v1/prompts".into(),
+            Some(json!({"name": "mine", "command": "{caller}", "content": "hi"})),
+            writers,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/prompts/{id}",
+            format!("/api/v1/prompts/{pr}"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/prompts/{id}",
+            format!("/api/v1/prompts/{pr}"),
+            Some(json!({"base_version": 1, "name": "renamed"})),
+            hidden_write(200),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/prompts/{id}",
+            format!("/api/v1/prompts/{NO_ID}"),
+            None,
+            nothing_there,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/prompts/{id}/versions",
+            format!("/api/v1/prompts/{pr}/versions"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/prompts/{id}/versions/{n}",
+            format!("/api/v1/prompts/{pr}/versions/1"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/prompts/{id}/versions/{n}/restore",
+            format!("/api/v1/prompts/{pr}/versions/1/restore"),
+            None,
+            hidden_write(200),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/prompts/{id}/render",
+            format!("/api/v1/prompts/{pr}/render"),
+            Some(json!({"variables": {}})),
+            hidden(200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/tools",
+            "/api/v1/tools".into(),
+            None,
+            readers,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/tools",
+            "/api/v1/tools".into(),
+            Some(json!({"name": "{caller}", "parameters": {"type": "object", "properties": {}}})),
+            writers,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/tools/{id}",
+            format!("/api/v1/tools/{tl}"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/tools/{id}",
+            format!("/api/v1/tools/{tl}"),
+            Some(json!({"description": "changed"})),
+            hidden_write(200),
         ),
         row(
             Method::POST,

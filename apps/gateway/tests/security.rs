@@ -74,12 +74,23 @@ async fn granted_user(app: &TestApp) -> String {
     app.ollama().add_model(FakeModel::chat(SECRET));
     let (id, token) = app.user_token("relay@example.org", &["user"]).await;
     let admin = app.admin_token().await;
+    let weather: Value = app
+        .send_as(
+            &admin,
+            Method::POST,
+            "/api/v1/tools",
+            Some(json!({"name": "weather", "parameters": {"type": "object", "properties": {}}})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let res = app
         .send_as(
             &admin,
             Method::PUT,
             &format!("/api/v1/users/{id}/grants"),
-            Some(json!({"allowed_model_ids": [GRANTED], "allowed_tool_ids": ["weather"]})),
+            Some(json!({"allowed_model_ids": [GRANTED], "allowed_tool_ids": [weather["id"]]})),
         )
         .await;
     assert_eq!(res.status(), 200);

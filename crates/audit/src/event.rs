@@ -64,6 +64,30 @@ pub enum EventType {
     OrganizationRenamed,
     /// A super admin deleted an (empty) organization.
     OrganizationDeleted,
+    /// A workshop project was created.
+    ProjectCreated,
+    /// A project's name or description changed.
+    ProjectUpdated,
+    /// A project was deleted (with its content when cascading).
+    ProjectDeleted,
+    /// Someone was added to a project or their project role changed.
+    ProjectMemberSet,
+    /// Someone was removed from a project.
+    ProjectMemberRemoved,
+    /// A prompt was created.
+    PromptCreated,
+    /// A prompt changed (a new version when its content or variables did).
+    PromptUpdated,
+    /// An earlier version of a prompt became its newest.
+    PromptRestored,
+    /// A prompt was deleted.
+    PromptDeleted,
+    /// A tool was created.
+    ToolCreated,
+    /// A tool changed.
+    ToolUpdated,
+    /// A tool was deleted (and removed from every grant).
+    ToolDeleted,
 }
 
 /// A stored event type name that this build does not know.
@@ -73,7 +97,7 @@ pub struct UnknownEventType(pub String);
 
 impl EventType {
     /// Every event type, for validation messages and filters.
-    pub const ALL: [EventType; 27] = [
+    pub const ALL: [EventType; 39] = [
         EventType::LoginSuccess,
         EventType::LoginFailure,
         EventType::Logout,
@@ -101,6 +125,18 @@ impl EventType {
         EventType::OrganizationCreated,
         EventType::OrganizationRenamed,
         EventType::OrganizationDeleted,
+        EventType::ProjectCreated,
+        EventType::ProjectUpdated,
+        EventType::ProjectDeleted,
+        EventType::ProjectMemberSet,
+        EventType::ProjectMemberRemoved,
+        EventType::PromptCreated,
+        EventType::PromptUpdated,
+        EventType::PromptRestored,
+        EventType::PromptDeleted,
+        EventType::ToolCreated,
+        EventType::ToolUpdated,
+        EventType::ToolDeleted,
     ];
 
     /// The stored name.
@@ -133,6 +169,18 @@ impl EventType {
             EventType::OrganizationCreated => "organization_created",
             EventType::OrganizationRenamed => "organization_renamed",
             EventType::OrganizationDeleted => "organization_deleted",
+            EventType::ProjectCreated => "project_created",
+            EventType::ProjectUpdated => "project_updated",
+            EventType::ProjectDeleted => "project_deleted",
+            EventType::ProjectMemberSet => "project_member_set",
+            EventType::ProjectMemberRemoved => "project_member_removed",
+            EventType::PromptCreated => "prompt_created",
+            EventType::PromptUpdated => "prompt_updated",
+            EventType::PromptRestored => "prompt_restored",
+            EventType::PromptDeleted => "prompt_deleted",
+            EventType::ToolCreated => "tool_created",
+            EventType::ToolUpdated => "tool_updated",
+            EventType::ToolDeleted => "tool_deleted",
         }
     }
 }

@@ -91,6 +91,21 @@ typed_id!(
     MessageId
 );
 
+typed_id!(
+    /// Identifies a workshop project.
+    ProjectId
+);
+
+typed_id!(
+    /// Identifies a prompt.
+    PromptId
+);
+
+typed_id!(
+    /// Identifies a tool (a function definition).
+    ToolId
+);
+
 #[cfg(test)]
 mod tests {
     use super::OrganizationId;

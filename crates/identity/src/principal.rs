@@ -3,10 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use owp_credentials::{ApiKeyCache, ApiKeyRejection, authenticate_api_key};
+use owp_db::ids::OrganizationId;
 use owp_db::ids::UserId;
 use owp_db::schema::users;
 use owp_db::{AnyConnection, StoreError};
-use owp_rbac::{Principal, parse_list, roles_and_permissions_of};
+use owp_rbac::{Principal, parse_list, roles_and_permissions_of, tool_names_of};
 
 use crate::IdentityError;
 use crate::sessions::session_is_open;
@@ -36,15 +37,19 @@ pub fn principal_for_user(
         return Err(IdentityError::Inactive(status));
     }
     let (roles, permissions) = roles_and_permissions_of(conn, user)?;
+    let organization_id: OrganizationId = organization
+        .parse()
+        .map_err(|_| StoreError::Internal("malformed organization id".into()))?;
+    let allowed_tool_ids = parse_list(tools.as_deref());
+    let allowed_tool_names = tool_names_of(conn, organization_id, allowed_tool_ids.as_deref())?;
     Ok(Principal {
         user_id: user,
-        organization_id: organization
-            .parse()
-            .map_err(|_| StoreError::Internal("malformed organization id".into()))?,
+        organization_id,
         roles,
         permissions,
         allowed_model_ids: parse_list(models.as_deref()),
-        allowed_tool_ids: parse_list(tools.as_deref()),
+        allowed_tool_ids,
+        allowed_tool_names,
         session_id: None,
         credential_id: None,
     })

@@ -20,7 +20,7 @@ mod seed;
 pub use assignments::{
     permissions_of, resolve_role_names, role_names_of, roles_and_permissions_of, set_user_roles,
 };
-pub use grants::{Grants, parse_list};
+pub use grants::{Grants, check_tool_ids, forget_tool, parse_list, tool_names_of};
 pub use principal::{Forbidden, Principal};
 pub use roles::{
     NewRole, RbacError, Role, RoleChange, create_role, delete_role, get_role, list_roles,

@@ -38,13 +38,19 @@ pub const MODELS_USE: &str = "models:use";
 pub const MODELS_MANAGE: &str = "models:manage";
 /// Read workshop content.
 pub const CONTENT_READ: &str = "content:read";
-/// Create and change workshop content.
+/// Create and change one's own private workshop content (and, with project roles, a
+/// project's content).
 pub const CONTENT_WRITE: &str = "content:write";
+/// Publish workshop content to a project or the whole organization, and change content
+/// published to the organization.
+pub const CONTENT_PUBLISH: &str = "content:publish";
+/// See and change all of the organization's workshop content and projects (admins).
+pub const CONTENT_MANAGE: &str = "content:manage";
 /// See the organization's usage.
 pub const USAGE_READ: &str = "usage:read";
 
 /// Every permission, in display order.
-pub const ALL: [PermissionInfo; 16] = [
+pub const ALL: [PermissionInfo; 18] = [
     info(ORGANIZATIONS_READ, "See organizations"),
     info(
         ORGANIZATIONS_WRITE,
@@ -62,7 +68,18 @@ pub const ALL: [PermissionInfo; 16] = [
     info(MODELS_USE, "Chat with and embed through allowed models"),
     info(MODELS_MANAGE, "Pull and delete models"),
     info(CONTENT_READ, "Read workshop content"),
-    info(CONTENT_WRITE, "Create and change workshop content"),
+    info(
+        CONTENT_WRITE,
+        "Create and change one's own workshop content",
+    ),
+    info(
+        CONTENT_PUBLISH,
+        "Publish workshop content to projects and the organization",
+    ),
+    info(
+        CONTENT_MANAGE,
+        "See and change all of the organization's workshop content",
+    ),
     info(USAGE_READ, "See the organization's usage"),
 ];
 

@@ -20,8 +20,10 @@ pub struct Principal {
     pub permissions: BTreeSet<String>,
     /// Models the caller may use (`None` = any), narrowed by an API key's allowlist.
     pub allowed_model_ids: Option<Vec<String>>,
-    /// Tools the caller may use (`None` = any).
+    /// Ids of the tools the caller may use (`None` = any).
     pub allowed_tool_ids: Option<Vec<String>>,
+    /// Names of those tools (`None` = any), for requests that define tools inline by name.
+    pub allowed_tool_names: Option<Vec<String>>,
     /// The session of a JWT caller.
     pub session_id: Option<SessionId>,
     /// The API key of a key caller.
@@ -71,8 +73,16 @@ impl Principal {
         allowed.iter().any(|m| canonical_or_same(m) == wanted)
     }
 
-    /// Whether the caller may hand `tool` to a model: no tool allowlist means any tool.
+    /// Whether the caller may hand a tool named `tool` to a model (a definition sent inline):
+    /// no tool allowlist means any tool; else a granted tool must have that name.
     pub fn can_use_tool(&self, tool: &str) -> bool {
+        self.allowed_tool_names
+            .as_ref()
+            .is_none_or(|allowed| allowed.iter().any(|t| t == tool))
+    }
+
+    /// Whether the caller may use the stored tool with id `tool`: no allowlist means any.
+    pub fn can_use_tool_id(&self, tool: &str) -> bool {
         self.allowed_tool_ids
             .as_ref()
             .is_none_or(|allowed| allowed.iter().any(|t| t == tool))
@@ -116,6 +126,7 @@ mod tests {
             permissions: perms.iter().map(|p| (*p).to_owned()).collect(),
             allowed_model_ids: models.map(|m| m.iter().map(|s| (*s).to_owned()).collect()),
             allowed_tool_ids: None,
+            allowed_tool_names: None,
             session_id: None,
             credential_id: None,
         }
@@ -135,9 +146,12 @@ mod tests {
     fn tools_follow_the_allowlist() {
         let mut caller = principal(&["models:use"], None);
         assert!(caller.can_use_tool("web_search"));
-        caller.allowed_tool_ids = Some(vec!["calculator".into()]);
+        caller.allowed_tool_names = Some(vec!["calculator".into()]);
+        caller.allowed_tool_ids = Some(vec!["0190a000-0000-7000-8000-000000000001".into()]);
         assert!(caller.can_use_tool("calculator"));
         assert!(!caller.can_use_tool("web_search"));
+        assert!(caller.can_use_tool_id("0190a000-0000-7000-8000-000000000001"));
+        assert!(!caller.can_use_tool_id("0190a000-0000-7000-8000-000000000002"));
     }
 
     #[test]

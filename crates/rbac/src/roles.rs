@@ -71,6 +71,9 @@ pub enum RbacError {
     /// System roles are defined by the platform.
     #[error("system roles cannot be changed or deleted")]
     SystemRole,
+    /// A granted tool id that is no tool of the user's organization.
+    #[error("no such tool {0:?}")]
+    UnknownTool(String),
     /// The name breaks the naming rule.
     #[error("role names are 1 to 64 characters of a-z, 0-9, '_' and '-'")]
     InvalidName,

@@ -20,7 +20,7 @@ pub struct SystemRole {
     pub permissions: &'static [&'static str],
 }
 
-const ADMIN_PERMISSIONS: [&str; 15] = [
+const ADMIN_PERMISSIONS: [&str; 17] = [
     p::ORGANIZATIONS_READ,
     p::USERS_READ,
     p::USERS_WRITE,
@@ -35,11 +35,13 @@ const ADMIN_PERMISSIONS: [&str; 15] = [
     p::MODELS_MANAGE,
     p::CONTENT_READ,
     p::CONTENT_WRITE,
+    p::CONTENT_PUBLISH,
+    p::CONTENT_MANAGE,
     p::USAGE_READ,
 ];
 
-const SUPER_ADMIN_PERMISSIONS: [&str; 16] = {
-    let mut all = [""; 16];
+const SUPER_ADMIN_PERMISSIONS: [&str; ALL.len()] = {
+    let mut all = [""; ALL.len()];
     let mut i = 0;
     while i < ALL.len() {
         all[i] = ALL[i].name;
@@ -71,14 +73,20 @@ pub const SYSTEM_ROLES: [SystemRole; 5] = [
             p::MODELS_USE,
             p::CONTENT_READ,
             p::CONTENT_WRITE,
+            p::CONTENT_PUBLISH,
             p::API_KEYS_SELF,
         ],
     },
     SystemRole {
         id: "019ab0c4-0000-7000-8000-0000000000a4",
         name: "user",
-        description: "Attends workshops: uses allowed models and reads content",
-        permissions: &[p::MODELS_USE, p::CONTENT_READ, p::API_KEYS_SELF],
+        description: "Attends workshops: uses allowed models, reads content, keeps private content",
+        permissions: &[
+            p::MODELS_USE,
+            p::CONTENT_READ,
+            p::CONTENT_WRITE,
+            p::API_KEYS_SELF,
+        ],
     },
     SystemRole {
         id: "019ab0c4-0000-7000-8000-0000000000a5",

@@ -1,10 +1,22 @@
-//! Workshop content an organisation shares with its members: prompts (versions, typed
-//! variables, a pure renderer), tools (function definitions), projects and their members, and
-//! agent configurations — arriving with the next issue.
+//! Workshop content an organisation shares with its members: projects and their members,
+//! prompts (versions, typed variables, a pure renderer) and tools (function definitions);
+//! agent configurations reuse the same visibility rule ([`visibility`]).
 //!
-//! Conversations and the model-call pipeline live in `owp-chat`, budgets and usage in
-//! `owp-metering` (crate order: workshop → rbac, audit, db).
+//! Every operation takes the [`owp_rbac::Principal`], its input and the time `at`, checks
+//! visibility and policy, writes and records its audit event in one transaction. Conversations
+//! and the model-call pipeline live in `owp-chat` (crate order: workshop → rbac, audit, db).
 
 // Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
+mod error;
+mod patch;
+pub mod projects;
+pub mod prompts;
+mod text;
+pub mod tools;
+pub mod visibility;
+
+pub use error::WorkshopError;
+pub use visibility::{Access, Ownership, Viewer, Visibility};

@@ -529,6 +529,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The projects you are a member of (admins: all of the organization's). */
+        get: operations["list"];
+        put?: never;
+        /** Create a project; you become its owner. */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One project you are a member of. */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        /** Delete a project; with content only when `cascade=true` (which deletes the content too). */
+        delete: operations["remove"];
+        options?: never;
+        head?: never;
+        /** Rename or re-describe a project (its owners and admins). */
+        patch: operations["update"];
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Add a member to a project or change their role (its owners and admins). */
+        put: operations["set_member"];
+        post?: never;
+        /** Remove a member from a project (its owners and admins). */
+        delete: operations["remove_member"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The prompts you can see; `q` searches name, command and tags. */
+        get: operations["list"];
+        put?: never;
+        /** Create a prompt (version 1). Content may use only declared variables and built-ins. */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One prompt you can see (its version also as `ETag`). */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        /** Delete a prompt you may write, with its versions. */
+        delete: operations["remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a prompt you may write, based on version `base_version` (or `If-Match`); a stale
+         *     base is 409 and nothing is written. New content or variables make a new version.
+         */
+        patch: operations["update"];
+        trace?: never;
+    };
+    "/api/v1/prompts/{id}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render the current version of a prompt you can see with `variables`. */
+        post: operations["render"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The versions of a prompt you can see, newest first. */
+        get: operations["versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts/{id}/versions/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a prompt you can see. */
+        get: operations["version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts/{id}/versions/{n}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make version n the newest again (a new version equal to it). */
+        post: operations["restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -564,6 +727,46 @@ export interface paths {
         head?: never;
         /** Change a custom role (system roles answer 403). */
         patch: operations["patch_role"];
+        trace?: never;
+    };
+    "/api/v1/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tools you can see. */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Create a tool; its parameters must be a valid JSON Schema of an object (a fault is 422
+         *     with its path).
+         */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tools/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One tool you can see. */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        /** Delete a tool you may write; it disappears from every grant. */
+        delete: operations["remove"];
+        options?: never;
+        head?: never;
+        /** Change a tool you may write. */
+        patch: operations["update"];
         trace?: never;
     };
     "/api/v1/usage": {
@@ -1470,6 +1673,23 @@ export interface components {
             /** @description The account. */
             user: components["schemas"]["UserView"];
         };
+        /** @description A member of a project. */
+        Member: {
+            /** @description Their role. */
+            role: components["schemas"]["MemberRole"];
+            /** @description The user. */
+            user_id: string;
+        };
+        /** @description A member's role to set. */
+        MemberBody: {
+            /** @description `owner`, `editor` or `viewer`. */
+            role: components["schemas"]["MemberRole"];
+        };
+        /**
+         * @description A member's role in a project.
+         * @enum {string}
+         */
+        MemberRole: "owner" | "editor" | "viewer";
         /** @description A page of messages. */
         MessageList: {
             /** @description Oldest first. */
@@ -1555,6 +1775,45 @@ export interface components {
             name: string;
             /** @description 1..=64 of `a-z0-9-`, unique (a taken slug is a conflict on `slug`). */
             slug: string;
+        };
+        /** @description A project to create; the creator becomes its owner. */
+        NewProject: {
+            /** @description Up to 2000 characters. */
+            description?: string;
+            /** @description 1 to 120 characters. */
+            name: string;
+        };
+        /** @description A prompt to create (version 1). */
+        NewPrompt: {
+            /** @description Slash command. */
+            command: string;
+            /** @description The template. */
+            content: string;
+            /** @description Message of version 1. */
+            message?: string | null;
+            /** @description Display name. */
+            name: string;
+            /** @description The project it belongs to. */
+            project_id?: string | null;
+            /** @description Tags. */
+            tags?: string[];
+            /** @description Declared variables. */
+            variables?: components["schemas"]["Variable"][];
+            /** @description Default `private`. */
+            visibility?: components["schemas"]["Visibility"];
+        };
+        /** @description A tool to create. */
+        NewTool: {
+            /** @description What it does. */
+            description?: string;
+            /** @description Function name. */
+            name: string;
+            /** @description JSON Schema of the arguments (`{"type": "object", "properties": {…}}`). */
+            parameters: Record<string, never>;
+            /** @description The project it belongs to. */
+            project_id?: string | null;
+            /** @description Default `private`. */
+            visibility?: components["schemas"]["Visibility"];
         };
         /** @description What the probe found. */
         OllamaStatus: {
@@ -1722,6 +1981,139 @@ export interface components {
             /** @description A URN naming the kind of problem, stable for clients to branch on. */
             type: string;
         };
+        /** @description A project as its members see it. */
+        Project: {
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description Free text. */
+            description: string;
+            /** @description Id. */
+            id: string;
+            /** @description Members and their roles. */
+            members: components["schemas"]["Member"][];
+            /** @description Display name. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            updated_at: string;
+        };
+        /** @description Changes to a project; absent fields stay. */
+        ProjectChange: {
+            /** @description New description. */
+            description?: string | null;
+            /** @description New name. */
+            name?: string | null;
+        };
+        /** @description A page of projects. */
+        ProjectList: {
+            /** @description By name. */
+            items: components["schemas"]["Project"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
+        };
+        /** @description A prompt as its readers see it (the current version's content and variables). */
+        Prompt: {
+            /** @description Slash command (`[a-z0-9-]{1,48}`, unique per organization). */
+            command: string;
+            /** @description The template. */
+            content: string;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description Id. */
+            id: string;
+            /** @description Display name. */
+            name: string;
+            /** @description The tenant. */
+            organization_id: string;
+            /** @description Who created it. */
+            owner_id: string;
+            /** @description The project it belongs to. */
+            project_id?: string | null;
+            /** @description Lower-case tags. */
+            tags: string[];
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            updated_at: string;
+            /** @description Declared variables. */
+            variables: components["schemas"]["Variable"][];
+            /**
+             * Format: int64
+             * @description The current version (1, 2, …).
+             */
+            version: number;
+            /** @description Who may see it. */
+            visibility: components["schemas"]["Visibility"];
+        };
+        /**
+         * @description Changes to a prompt; absent fields stay. `base_version` (or the `If-Match` header) is the
+         *     version the change was based on.
+         */
+        PromptChange: {
+            /**
+             * Format: int64
+             * @description The version this change was based on (required, here or as `If-Match`).
+             */
+            base_version?: number | null;
+            /** @description New command. */
+            command?: string | null;
+            /** @description New template (a new version). */
+            content?: string | null;
+            /** @description Message of the new version. */
+            message?: string | null;
+            /** @description New name. */
+            name?: string | null;
+            /** @description New project (`null`: none). */
+            project_id?: string | null;
+            /** @description New tags. */
+            tags?: string[] | null;
+            /** @description New variables (a new version). */
+            variables?: components["schemas"]["Variable"][] | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+        };
+        /** @description A page of prompts. */
+        PromptList: {
+            /** @description By name. */
+            items: components["schemas"]["Prompt"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
+        };
+        /** @description One version of a prompt. */
+        PromptVersion: {
+            /** @description Who wrote it. */
+            author_id?: string | null;
+            /** @description The template. */
+            content: string;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description What changed. */
+            message?: string | null;
+            /** @description Declared variables. */
+            variables: components["schemas"]["Variable"][];
+            /**
+             * Format: int64
+             * @description 1, 2, …
+             */
+            version: number;
+        };
         /** @description A model to pull. */
         PullRequest: {
             /** @description Model name, e.g. `llama3.2:latest`. */
@@ -1780,6 +2172,26 @@ export interface components {
             /** @description Display name (1..=200 characters). */
             name: string;
         };
+        /** @description Values for a rendering. */
+        RenderBody: {
+            /** @description Variable values by name. */
+            variables?: Record<string, never>;
+        };
+        /** @description A rendered prompt. */
+        Rendered: {
+            /** @description The text. */
+            text: string;
+            /**
+             * Format: int64
+             * @description The version rendered.
+             */
+            version: number;
+        };
+        /** @description An optional message for a restore. */
+        RestoreBody: {
+            /** @description Message of the new version (default "restored version n"). */
+            message?: string | null;
+        };
         /** @description A role and what it grants. */
         RoleView: {
             /**
@@ -1834,6 +2246,57 @@ export interface components {
             token_type: string;
             /** @description The signed-in user. */
             user: components["schemas"]["UserView"];
+        };
+        /** @description A tool as its readers see it. */
+        Tool: {
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description What it does, for the model. */
+            description: string;
+            /** @description Id (what grants name). */
+            id: string;
+            /** @description Function name (`[A-Za-z0-9_-]{1,64}`, unique per organization). */
+            name: string;
+            /** @description The tenant. */
+            organization_id: string;
+            /** @description Who created it. */
+            owner_id: string;
+            /** @description JSON Schema of the arguments. */
+            parameters: Record<string, never>;
+            /** @description The project it belongs to. */
+            project_id?: string | null;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            updated_at: string;
+            /** @description Who may see it. */
+            visibility: components["schemas"]["Visibility"];
+        };
+        /** @description Changes to a tool; absent fields stay, `project_id: null` detaches it from its project. */
+        ToolChange: {
+            /** @description New description. */
+            description?: string | null;
+            /** @description New name. */
+            name?: string | null;
+            /** @description New parameters schema. */
+            parameters?: Record<string, never> | null;
+            /** @description New project (`null`: none). */
+            project_id?: string | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+        };
+        /** @description A page of tools. */
+        ToolList: {
+            /** @description By name. */
+            items: components["schemas"]["Tool"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
         };
         /** @description A message of the turn. */
         TurnMessage: {
@@ -1933,6 +2396,41 @@ export interface components {
              */
             updated_at: string;
         };
+        /** @description A declared variable. */
+        Variable: {
+            /** @description Used when no value is given; must fit the type. */
+            default?: Record<string, never> | null;
+            /** @description Help text for a form. */
+            description?: string;
+            /** @description `[A-Za-z_][A-Za-z0-9_]{0,63}`, not a built-in. */
+            name: string;
+            /** @description The choices of a `select` (required for it, refused for other types). */
+            options?: string[];
+            /** @description Rendering without a value (and without a default) fails. */
+            required?: boolean;
+            /** @description Its type. */
+            type: components["schemas"]["VariableType"];
+        };
+        /**
+         * @description What a variable holds (and how a form asks for it).
+         * @enum {string}
+         */
+        VariableType: "text" | "textarea" | "number" | "select" | "date" | "boolean";
+        /** @description A page of versions. */
+        VersionList: {
+            /** @description Newest first. */
+            items: components["schemas"]["PromptVersion"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
+        };
+        /**
+         * @description Who may see an item besides its owner and the organization's admins.
+         * @enum {string}
+         */
+        Visibility: "private" | "project" | "org";
     };
     responses: never;
     parameters: never;
@@ -3311,6 +3809,661 @@ export interface operations {
             };
         };
     };
+    list: {
+        parameters: {
+            query?: {
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewProject"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description project id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove: {
+        parameters: {
+            query?: {
+                /** @description Delete the project's prompts and tools too (otherwise a project with content is 409). */
+                cascade?: boolean | null;
+            };
+            header?: never;
+            path: {
+                /** @description project id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the project has content */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description project id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description project id */
+                id: string;
+                /** @description user id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the last owner */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description project id */
+                id: string;
+                /** @description user id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the last owner */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description Text in the name, command or a tag. */
+                q?: string | null;
+                /** @description Only prompts with this tag. */
+                tag?: string | null;
+                /** @description Only this project's prompts. */
+                project_id?: string | null;
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromptList"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPrompt"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prompt"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the command is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description prompt id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prompt"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description prompt id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the version the change is based on */
+                "If-Match"?: string | null;
+            };
+            path: {
+                /** @description prompt id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromptChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prompt"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description stale version or command taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    render: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description prompt id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenderBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rendered"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a value is missing or of the wrong type */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    versions: {
+        parameters: {
+            query?: {
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description prompt id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description prompt id */
+                id: string;
+                /** @description version */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromptVersion"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description prompt id */
+                id: string;
+                /** @description version */
+                n: number;
+            };
+            cookie?: never;
+        };
+        /** @description optional */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prompt"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_roles: {
         parameters: {
             query?: never;
@@ -3468,6 +4621,207 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description Text in the name or description. */
+                q?: string | null;
+                /** @description Only this project's tools. */
+                project_id?: string | null;
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolList"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTool"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tool"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description tool id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tool"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description tool id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description tool id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToolChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tool"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -122,6 +122,9 @@ impl From<RbacError> for ApiError {
                 ApiError::Forbidden("system roles cannot be changed or deleted".into())
             }
             RbacError::InvalidName => ApiError::invalid_field("name", err.to_string()),
+            RbacError::UnknownTool(id) => {
+                ApiError::invalid_field("allowed_tool_ids", format!("no such tool {id:?}"))
+            }
             RbacError::Store(err) => err.into(),
         }
     }
@@ -164,6 +167,35 @@ impl From<owp_chat::ChatError> for ApiError {
             ChatError::Broken(detail) => ApiError::BadGateway(detail),
             ChatError::Metering(err) => err.into(),
             ChatError::Store(err) => err.into(),
+        }
+    }
+}
+
+// --- owp-workshop (issue 12) -----------------------------------------------------------------
+
+/// Workshop errors: 422 naming the field (for a tool schema, the path of the fault), 404 for
+/// what the caller may not see, 403 for what they see but may not change, 409 for a stale
+/// version, a taken command or name, or a project that still has content.
+impl From<owp_workshop::WorkshopError> for ApiError {
+    fn from(err: owp_workshop::WorkshopError) -> Self {
+        use owp_workshop::WorkshopError;
+        let text = err.to_string();
+        match err {
+            WorkshopError::Invalid(field, message) => ApiError::invalid_field(&field, message),
+            WorkshopError::Forbidden(detail) => ApiError::Forbidden(detail),
+            WorkshopError::NotFound => ApiError::NotFound("not found".into()),
+            WorkshopError::Conflict(detail) => ApiError::Conflict {
+                detail,
+                errors: Vec::new(),
+            },
+            WorkshopError::StaleVersion { .. } => ApiError::Conflict {
+                detail: text,
+                errors: vec![FieldError {
+                    field: "base_version".into(),
+                    message: "is not the current version".into(),
+                }],
+            },
+            WorkshopError::Store(err) => err.into(),
         }
     }
 }

@@ -11,9 +11,9 @@ use std::sync::LazyLock;
 use actix_web::dev::ResourceDef;
 use owp_rbac::Principal;
 use owp_rbac::permissions::{
-    API_KEYS_READ, API_KEYS_SELF, API_KEYS_WRITE, AUDIT_READ, INVITATIONS_WRITE, MODELS_MANAGE,
-    MODELS_USE, ORGANIZATIONS_READ, ORGANIZATIONS_WRITE, ROLES_READ, ROLES_WRITE, USAGE_READ,
-    USERS_READ, USERS_WRITE,
+    API_KEYS_READ, API_KEYS_SELF, API_KEYS_WRITE, AUDIT_READ, CONTENT_PUBLISH, CONTENT_READ,
+    CONTENT_WRITE, INVITATIONS_WRITE, MODELS_MANAGE, MODELS_USE, ORGANIZATIONS_READ,
+    ORGANIZATIONS_WRITE, ROLES_READ, ROLES_WRITE, USAGE_READ, USERS_READ, USERS_WRITE,
 };
 
 /// What a route needs from its caller.
@@ -194,6 +194,51 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/api/v1/users/{id}/api-keys/{key_id}/quota",
         Permission(API_KEYS_WRITE),
     ),
+    ("GET", "/api/v1/projects", Permission(CONTENT_READ)),
+    ("POST", "/api/v1/projects", Permission(CONTENT_PUBLISH)),
+    ("GET", "/api/v1/projects/{id}", Permission(CONTENT_READ)),
+    ("PATCH", "/api/v1/projects/{id}", Permission(CONTENT_WRITE)),
+    ("DELETE", "/api/v1/projects/{id}", Permission(CONTENT_WRITE)),
+    (
+        "PUT",
+        "/api/v1/projects/{id}/members/{user_id}",
+        Permission(CONTENT_WRITE),
+    ),
+    (
+        "DELETE",
+        "/api/v1/projects/{id}/members/{user_id}",
+        Permission(CONTENT_WRITE),
+    ),
+    ("GET", "/api/v1/prompts", Permission(CONTENT_READ)),
+    ("POST", "/api/v1/prompts", Permission(CONTENT_WRITE)),
+    ("GET", "/api/v1/prompts/{id}", Permission(CONTENT_READ)),
+    ("PATCH", "/api/v1/prompts/{id}", Permission(CONTENT_WRITE)),
+    ("DELETE", "/api/v1/prompts/{id}", Permission(CONTENT_WRITE)),
+    (
+        "GET",
+        "/api/v1/prompts/{id}/versions",
+        Permission(CONTENT_READ),
+    ),
+    (
+        "GET",
+        "/api/v1/prompts/{id}/versions/{n}",
+        Permission(CONTENT_READ),
+    ),
+    (
+        "POST",
+        "/api/v1/prompts/{id}/versions/{n}/restore",
+        Permission(CONTENT_WRITE),
+    ),
+    (
+        "POST",
+        "/api/v1/prompts/{id}/render",
+        Permission(CONTENT_READ),
+    ),
+    ("GET", "/api/v1/tools", Permission(CONTENT_READ)),
+    ("POST", "/api/v1/tools", Permission(CONTENT_WRITE)),
+    ("GET", "/api/v1/tools/{id}", Permission(CONTENT_READ)),
+    ("PATCH", "/api/v1/tools/{id}", Permission(CONTENT_WRITE)),
+    ("DELETE", "/api/v1/tools/{id}", Permission(CONTENT_WRITE)),
     ("GET", "/v1/models", Permission(MODELS_USE)),
     ("GET", "/v1/models/{model}", Permission(MODELS_USE)),
     ("POST", "/v1/embeddings", Permission(MODELS_USE)),
@@ -291,6 +336,8 @@ mod tests {
             let example = example.replace("{key_id}", "0190a000-0000-7000-8000-000000000001");
             let example = example.replace("{name}", "llama3.2:latest");
             let example = example.replace("{model}", "llama3.2:latest");
+            let example = example.replace("{user_id}", "0190a000-0000-7000-8000-000000000002");
+            let example = example.replace("{n}", "3");
             assert_eq!(
                 entry_of(method, &example).map(|(p, _)| p),
                 Some(*pattern),

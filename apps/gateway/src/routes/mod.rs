@@ -1,10 +1,12 @@
 //! Route handlers, kept thin: parse, call one domain operation (through `Database::run` or a
 //! `owp-chat` entry point), map the result. Grouped by domain: `people` (accounts, keys, roles),
 //! `models` (model APIs, OpenAI and Ollama surfaces), `chat` (stored chat), `operations`
-//! (health, metrics, audit, usage); `access` is the one table of who may call what.
+//! (health, metrics, audit, usage), `content` (projects, prompts, tools); `access` is the one
+//! table of who may call what.
 
 pub mod access;
 pub mod chat;
+pub mod content;
 pub mod models;
 pub mod operations;
 pub mod params;
@@ -88,7 +90,28 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(usage::organization)
                 .service(usage::get_user_quota)
                 .service(usage::put_user_quota)
-                .service(usage::put_key_quota),
+                .service(usage::put_key_quota)
+                .service(content::projects::list)
+                .service(content::projects::create)
+                .service(content::projects::get)
+                .service(content::projects::update)
+                .service(content::projects::remove)
+                .service(content::projects::set_member)
+                .service(content::projects::remove_member)
+                .service(content::prompts::list)
+                .service(content::prompts::create)
+                .service(content::prompts::get)
+                .service(content::prompts::update)
+                .service(content::prompts::remove)
+                .service(content::prompts::versions)
+                .service(content::prompts::version)
+                .service(content::prompts::restore)
+                .service(content::prompts::render)
+                .service(content::tools::list)
+                .service(content::tools::create)
+                .service(content::tools::get)
+                .service(content::tools::update)
+                .service(content::tools::remove),
         )
         .service(
             utoipa_actix_web::scope("/v1")

@@ -164,7 +164,8 @@ pub fn approve(
 }
 
 /// Replaces a user's model and tool allowlists; audited `grant_changed`. Model names are stored
-/// in their canonical spelling; one that is not a model name is refused.
+/// in their canonical spelling; one that is not a model name is refused, and so is a tool id
+/// that is no tool of the user's organization.
 pub fn set_grants(
     conn: &mut AnyConnection,
     ctx: &AuditContext,
@@ -184,6 +185,14 @@ pub fn set_grants(
         allowed_tool_ids: grants.allowed_tool_ids.clone(),
     };
     conn.transaction(|conn| {
+        if let Some(tools) = &grants.allowed_tool_ids {
+            let organization: String = users::table
+                .find(id.to_string())
+                .select(users::organization_id)
+                .first(conn)?;
+            let organization = owp_db::ids::parse_stored_id(&organization)?;
+            owp_rbac::check_tool_ids(conn, organization, tools)?;
+        }
         let changed = diesel::update(users::table.find(id.to_string()))
             .set((
                 users::allowed_model_ids.eq(encode(&grants.allowed_model_ids)),

@@ -1,5 +1,10 @@
 //! The portable diesel schema of every table (one file for both dialects: TEXT ids, UTC
 //! timestamps). Kept by hand in step with `migrations/`; the schema-parity test checks both.
+//! Workshop content's tables live in `schema/workshop.rs` (re-exported here).
+
+mod workshop;
+
+pub use workshop::{project_members, projects, prompt_tags, prompt_versions, prompts, tools};
 
 diesel::table! {
     /// Tenants: every user and every piece of content belongs to exactly one.
@@ -351,6 +356,7 @@ diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(conversations -> users (user_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(usage_daily -> users (user_id));
+diesel::joinable!(project_members -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -369,4 +375,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     usage_daily,
     token_quotas,
     data_migrations,
+    projects,
+    project_members,
+    prompts,
+    prompt_tags,
+    prompt_versions,
+    tools,
 );
