@@ -52,9 +52,10 @@ describe("App", () => {
     await waitFor(() =>
       expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Chat", "Embeddings", "Profile"]),
     );
-    // The admin URL is not served to it: it lands on its first screen instead.
-    await screen.findByRole("heading", { level: 1, name: "Chat" });
-    expect(window.location.pathname).toBe("/chat");
+    // The admin URL is not served to it: it is told so, with a way to its first screen.
+    await screen.findByRole("heading", { level: 1, name: "You don't have access to this page" });
+    expect(screen.queryByRole("heading", { name: "Users" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Go to your start page" }).getAttribute("href")).toBe("/chat");
   });
 
   it("returns to sign-in when the stored session cannot be refreshed", async () => {

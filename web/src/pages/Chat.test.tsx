@@ -88,7 +88,7 @@ describe("Chat", () => {
     await send("Hi");
     await waitFor(() => expect(stream()).not.toBeNull());
     stream().push('event: error\ndata: {"status":503,"detail":"Ollama is not reachable"}\n\n');
-    expect((await screen.findByRole("alert")).textContent).toBe("Ollama is not reachable");
+    expect((await screen.findByRole("alert")).textContent).toBe("Ollama is not reachable.");
   });
 
   it("offers a text field with a notice when models cannot be listed", async () => {
@@ -96,7 +96,7 @@ describe("Chat", () => {
       url.startsWith("/api/v1/models") ? problem(503, "Ollama is not reachable") : json({ items: [], total: 0 }),
     );
     render(<Chat />);
-    const notice = await screen.findByText(/Models could not be listed \(Ollama is not reachable\)/);
+    const notice = await screen.findByText(/Models could not be listed \(Ollama is not reachable\.\)/);
     expect(notice).toBeTruthy();
     expect((screen.getByLabelText("Model") as HTMLElement).tagName).toBe("INPUT");
   });
