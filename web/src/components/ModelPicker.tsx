@@ -5,6 +5,19 @@ import type { ModelList, ModelView } from "../api/types";
 import { useLoad } from "../hooks";
 import { errorMessage } from "../api/problem";
 
+/**
+ * Whether a model only makes embeddings. `/api/v1/models` does not report Ollama's capabilities,
+ * so this reads the architecture family and the usual names of embedding models.
+ */
+export function isEmbeddingModel(model: Pick<ModelView, "name" | "family">): boolean {
+  const family = model.family.toLowerCase();
+  if (family.includes("bert") || family === "all-minilm") return true;
+  return /(embed|minilm|^bge|\bbge-|^e5-|^gte|paraphrase-)/i.test(model.name);
+}
+
+/** For chat: everything but embedding-only models. */
+export const chatModels = (m: ModelView) => !isEmbeddingModel(m);
+
 export function useModels() {
   return useLoad(() => api.get<ModelList>("/api/v1/models"), []);
 }
@@ -37,7 +50,7 @@ export function ModelPicker({ value, onChange, filter, label = "Model" }: Props)
           onChange={(e) => onChange(e.target.value)}
           required
         />
-        <small className="notice" role="status">
+        <small className="message warning" role="status">
           Models could not be listed ({errorMessage(models.error)}). Type a model name.
         </small>
       </div>
@@ -48,7 +61,7 @@ export function ModelPicker({ value, onChange, filter, label = "Model" }: Props)
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required>
         {models.loading && names.length === 0 && <option value="">Loading…</option>}
-        {!models.loading && names.length === 0 && <option value="">No models installed</option>}
+        {!models.loading && names.length === 0 && <option value="">No suitable model installed</option>}
         {value && !names.includes(value) && <option value={value}>{value}</option>}
         {names.map((name) => (
           <option key={name} value={name}>

@@ -48,8 +48,8 @@ function ChangePassword() {
           onChange={(e) => setNext(e.target.value)}
           error={fieldError(action.error, "new_password")}
         />
-        <ErrorBox error={action.error} />
-        {done && <Notice>Password changed.</Notice>}
+        <ErrorBox error={action.error} fields={["current_password", "new_password"]} />
+        {done && <Notice kind="success">Password changed.</Notice>}
         <button type="submit" disabled={action.busy}>
           Change password
         </button>
