@@ -78,3 +78,10 @@ export function shortAgent(agent: string | null | undefined): string {
   const version = browser[2].split(".")[0];
   return os ? `${name} ${version} on ${os.replace("Mac OS X", "macOS")}` : `${name} ${version}`;
 }
+
+/** A calendar day from the API ("2026-12-04") in the browser's locale ("4 Dec 2026"). */
+export function formatDay(day: string, locale?: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  return exactDate(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])), locale);
+}

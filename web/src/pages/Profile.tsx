@@ -5,6 +5,8 @@ import { api } from "../api/client";
 import { Credentials } from "../components/Credentials";
 import { ErrorBox, Field, Notice, fieldError, useAction } from "../components/forms";
 import { useSession } from "../session";
+import { setTheme, useTheme } from "../theme";
+import type { ThemeChoice } from "../theme";
 import { OwnUsage } from "./Usage";
 
 function ChangePassword() {
@@ -58,6 +60,31 @@ function ChangePassword() {
   );
 }
 
+const THEMES: { value: ThemeChoice; label: string }[] = [
+  { value: "system", label: "Follow the system" },
+  { value: "light", label: "Light" },
+  { value: "dark", label: "Dark" },
+];
+
+/** Light, dark or the system's choice; kept in this browser. */
+function Appearance() {
+  const theme = useTheme();
+  return (
+    <section className="card" aria-labelledby="appearance-title">
+      <h2 id="appearance-title">Appearance</h2>
+      <fieldset>
+        <legend>Colour theme</legend>
+        {THEMES.map((t) => (
+          <label className="check" key={t.value}>
+            <input type="radio" name="theme" value={t.value} checked={theme === t.value} onChange={() => setTheme(t.value)} />
+            {t.label}
+          </label>
+        ))}
+      </fieldset>
+    </section>
+  );
+}
+
 export function Profile() {
   const { me, can } = useSession();
   if (!me) return null;
@@ -79,6 +106,7 @@ export function Profile() {
           <dd>{me.allowed_model_ids ? me.allowed_model_ids.join(", ") : "any the roles allow"}</dd>
         </dl>
       </section>
+      <Appearance />
       <ChangePassword />
       {can("models:use") && <OwnUsage />}
       {can("api_keys:self") && <Credentials basePath="/api/v1/me/api-keys" title="My API keys" />}
