@@ -101,10 +101,11 @@ export async function phoneSteps(ctx) {
         await page.getByRole("heading", { name: "Sign in" }).waitFor();
         await save("sign-in");
         await signIn(admin);
-        await page.getByRole("heading", { level: 1 }).waitFor();
+        await page.getByTestId("signed-in-as").waitFor({ state: "attached" });
         const labels = await page.getByRole("navigation", { name: "Main" }).getByRole("link").evaluateAll((links) =>
           links.map((a) => a.firstChild?.textContent ?? ""),
         );
+        if (labels.length < 8) throw new Error(`admin sidebar lists only ${labels}`);
         for (const label of labels) {
           await go(label);
           // Screens load their data after the heading: wait until no skeleton is left.
