@@ -101,8 +101,9 @@ export async function phoneSteps(ctx) {
         await page.getByRole("heading", { name: "Sign in" }).waitFor();
         await save("sign-in");
         await signIn(admin);
-        await page.getByTestId("signed-in-as").waitFor({ state: "attached" });
-        const labels = await page.getByRole("navigation", { name: "Main" }).getByRole("link").evaluateAll((links) =>
+        // On phones the sidebar is a closed drawer (hidden from the accessibility tree).
+        await page.locator("#main-nav a").first().waitFor({ state: "attached" });
+        const labels = await page.locator("#main-nav a").evaluateAll((links) =>
           links.map((a) => a.firstChild?.textContent ?? ""),
         );
         if (labels.length < 8) throw new Error(`admin sidebar lists only ${labels}`);
