@@ -33,6 +33,8 @@ export async function phoneSteps(ctx) {
     const menu = page.getByRole("button", { name: "Menu" });
     await menu.click();
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).waitFor();
+    // The drawer slides in: photograph it once its transition has finished.
+    await page.locator("#main-nav").evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
     await shot("20-phone-drawer");
     await page.keyboard.press("Escape");
     await page.getByRole("button", { name: "Menu", expanded: false }).waitFor();
