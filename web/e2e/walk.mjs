@@ -228,6 +228,8 @@ export function walker(page, { baseUrl, screenshots, admin }) {
 
     await step("embeddings", async () => {
       await go("Embeddings");
+      // The picker chooses once the models and their capabilities have arrived.
+      await page.waitForFunction(() => document.querySelector("select")?.value);
       const picked = await page.getByLabel("Embedding model").inputValue();
       if (picked !== "all-minilm:latest") throw new Error(`Embeddings defaults to ${picked}`);
       await page.getByLabel("Text").fill("a sentence to embed");
