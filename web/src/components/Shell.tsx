@@ -2,7 +2,7 @@
  * The signed-in frame: top bar with the product name, the sidebar (a drawer behind a menu button
  * under 768 px), the pending-approvals badge, and the current screen.
  */
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import { api } from "../api/client";
 import type { UserPage } from "../api/types";
@@ -42,12 +42,19 @@ function usePendingCount(enabled: boolean, path: string): number | null {
 export function Shell({ nav, path, children }: { nav: NavItem[]; path: string; children: ReactNode }) {
   const { me, can, signOut } = useSession();
   const [open, setOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
   const pending = usePendingCount(can("users:write"), path);
   // The drawer closes once the user went somewhere.
   useEffect(() => setOpen(false), [path]);
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    // Keyboard users land in the drawer they opened.
+    document.querySelector<HTMLElement>("#main-nav a")?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      setOpen(false);
+      menuButton.current?.focus();
+    };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [open]);
@@ -59,6 +66,7 @@ export function Shell({ nav, path, children }: { nav: NavItem[]; path: string; c
       </a>
       <header className="topbar">
         <button
+          ref={menuButton}
           type="button"
           className="menu-button"
           aria-label="Menu"
