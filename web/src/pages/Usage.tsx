@@ -42,9 +42,9 @@ function UsageTable({ rows, who }: { rows: UsageRow[]; who?: (id: string | null 
               {who && <td data-label="User">{who(r.user_id)}</td>}
               <td data-label="Model">{r.model}</td>
               <td data-label="Requests">{formatNumber(r.requests)}</td>
-              <td data-label="Prompt tokens">{formatNumber(r.prompt_tokens)}</td>
+              <td data-label="Prompt">{formatNumber(r.prompt_tokens)}</td>
               <td data-label="Completion">{formatNumber(r.completion_tokens)}</td>
-              <td data-label="Total tokens">{formatNumber(r.total_tokens)}</td>
+              <td data-label="Total">{formatNumber(r.total_tokens)}</td>
             </tr>
           ))}
         </tbody>
