@@ -4,6 +4,7 @@ import type { ReactElement } from "react";
 import { ConfirmProvider } from "./ConfirmDialog";
 import { Credentials } from "./Credentials";
 import { json, mockFetch, problem } from "../test/helpers";
+import { go } from "../router";
 
 const key = (id: string, label: string, revoked_at: string | null = null) => ({
   id,
@@ -86,5 +87,26 @@ describe("Credentials", () => {
     fireEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Revoke key" }));
     await screen.findByText("Revoked the key “ci”.");
     expect(calls.filter((c) => c.method === "DELETE").map((c) => c.url)).toEqual(["/api/v1/me/api-keys/k1"]);
+  });
+  it("asks before leaving while the secret is shown, and not after it was dismissed", async () => {
+    window.history.replaceState(null, "", "/profile");
+    mockFetch((_url, init) =>
+      init.method === "POST" ? json({ key: key("k1", "ci"), secret: "owp_k1_S" }, 201) : json([]),
+    );
+    renderIn(<Credentials basePath="/api/v1/me/api-keys" />);
+    fireEvent.change(await screen.findByLabelText("Key label"), { target: { value: "ci" } });
+    fireEvent.click(screen.getByRole("button", { name: "Issue" }));
+    await screen.findByTestId("one-time-secret");
+
+    const leaving = go("/chat");
+    const dialog = await screen.findByRole("alertdialog", { name: "Leave without copying “ci”?" });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    await leaving;
+    expect(window.location.pathname).toBe("/profile");
+
+    fireEvent.click(screen.getByRole("button", { name: "I have copied it" }));
+    await go("/chat");
+    expect(window.location.pathname).toBe("/chat");
+    expect(screen.queryByRole("alertdialog")).toBeNull();
   });
 });
