@@ -325,6 +325,24 @@ export function walker(page, { baseUrl, screenshots, admin }) {
       await shot("11-audit");
     });
 
+    await step("audit filters by user and event type, and exports that as CSV", async () => {
+      await page.getByLabel("User", { exact: true }).selectOption({ label: USER.email });
+      await page.getByLabel("Event type").selectOption("login_success");
+      await page.getByRole("button", { name: "Load" }).click();
+      await page.getByText(/^Events 1–\d+ of \d+$/).waitFor();
+      const events = await page.locator("table.audit tbody tr td:nth-child(2)").allTextContents();
+      if (events.length === 0 || events.some((e) => e !== "login_success")) throw new Error(`filtered events: ${events}`);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Export CSV" }).click(),
+      ]);
+      const path = await download.path();
+      const csv = (await import("node:fs")).readFileSync(path, "utf8").trim().split("\n");
+      if (csv.length !== events.length + 1 || !csv.slice(1).every((line) => line.includes("login_success"))) {
+        throw new Error(`export has ${csv.length} lines for ${events.length} events: ${csv.slice(0, 3).join(" | ")}`);
+      }
+    }, { independent: true });
+
     await step("usage", async () => {
       await go("Usage");
       await page.getByRole("heading", { name: "Organization usage" }).waitFor();
