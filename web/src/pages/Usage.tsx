@@ -20,7 +20,7 @@ function Unavailable({ error }: { error: unknown }) {
 
 function UsageTable({ rows, who }: { rows: UsageRow[]; who?: (id: string | null | undefined) => string }) {
   const withUser = Boolean(who);
-  if (rows.length === 0) return <EmptyState>No usage recorded for this filter.</EmptyState>;
+  if (rows.length === 0) return <EmptyState>No usage recorded.</EmptyState>;
   return (
     <div className="table-wrap">
       <table className="cards">
