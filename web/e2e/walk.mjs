@@ -1,19 +1,34 @@
-// The browser walk of issue 5: the admin quickstart, then registration → approval → sign-in.
+// The browser walk of issues 5 and 15: the admin quickstart with a destructive action cancelled
+// and confirmed, a CSV import of 20 attendees, registration → bulk approval → sign-in, then the
+// phone-width pass and screenshots of every screen (see `phone.mjs`).
 // Every wait is on a page condition (a selector or text), never a fixed sleep.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { attendeesCsv, phoneSteps } from "./phone.mjs";
 
 const USER = { email: "alice@example.com", password: "alice-password-123" };
 const REGISTRANT = { email: "bob@example.com", password: "bob-password-1234", name: "Bob Builder" };
+/** Registered through the API, approved together with REGISTRANT in one bulk action. */
+const MORE_REGISTRANTS = ["carol@example.com", "dave@example.com"];
 
 export function walker(page, { baseUrl, screenshots, admin }) {
   mkdirSync(screenshots, { recursive: true });
   const failures = [];
   const shot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
   const nav = () => page.getByRole("navigation", { name: "Main" });
+  /** Opens a screen from the sidebar, through the menu button when it is a drawer (phones). */
   const go = async (label) => {
-    await nav().getByRole("link", { name: label, exact: true }).click();
+    const menu = page.getByRole("button", { name: "Menu" });
+    if (await menu.isVisible()) await menu.click();
+    const name = new RegExp(`^${label}`);
+    await nav().getByRole("link", { name }).click();
     await page.getByRole("heading", { level: 1, name: label }).waitFor();
+  };
+  /** The confirmation dialog: answers it and waits for it to close. */
+  const answerDialog = async (button) => {
+    const dialog = page.getByRole("alertdialog");
+    await dialog.getByRole("button", { name: button, exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
   };
   const signIn = async ({ email, password }) => {
     await page.goto(`${baseUrl}/signin`);
@@ -75,8 +90,8 @@ export function walker(page, { baseUrl, screenshots, admin }) {
       await page.getByRole("group", { name: "Roles" }).getByLabel("user", { exact: true }).check();
       await page.getByRole("button", { name: "Save settings" }).click();
       await page.getByText(`Saved settings of ${USER.email}.`).waitFor();
-      const item = page.getByRole("list", { name: "Users" }).getByRole("button", { name: new RegExp(USER.email) });
-      await item.filter({ hasText: "active" }).filter({ hasText: "user" }).waitFor();
+      const row = page.getByRole("table", { name: "Users" }).getByRole("row").filter({ hasText: USER.email });
+      await row.filter({ hasText: "active" }).filter({ hasText: "user" }).waitFor();
     });
 
     await step("admin sets its password", async () => {
@@ -94,6 +109,64 @@ export function walker(page, { baseUrl, screenshots, admin }) {
       await shot("03-users-admin-panel");
       await page.getByRole("button", { name: "I have copied it" }).click();
       await page.getByTestId("one-time-secret").waitFor({ state: "detached" });
+    });
+
+    await step("revoking a key asks first: cancelled it stays, confirmed it is revoked", async () => {
+      await page.getByRole("button", { name: "Revoke ci pipeline" }).click();
+      await page.getByRole("alertdialog", { name: "Revoke key “ci pipeline”?" }).waitFor();
+      await shot("03b-confirm-revoke");
+      await answerDialog("Cancel");
+      await page.getByRole("button", { name: "Revoke ci pipeline" }).waitFor();
+      await page.getByRole("button", { name: "Revoke ci pipeline" }).click();
+      await page.getByRole("alertdialog").press("Escape");
+      await page.getByRole("alertdialog").waitFor({ state: "detached" });
+      await page.getByRole("button", { name: "Revoke ci pipeline" }).click();
+      await answerDialog("Revoke key");
+      await page.getByText("Revoked the key “ci pipeline”.").waitFor();
+      await page.getByRole("button", { name: "Revoke ci pipeline" }).waitFor({ state: "detached" });
+    });
+
+    await step("an empty key label is refused beside the field", async () => {
+      await page.getByLabel("Key label").fill("");
+      await page.getByRole("button", { name: "Issue" }).click();
+      await page.getByText("Give the key a label, e.g. what will use it.").waitFor();
+    });
+
+    await step("a CSV of 20 attendees with one bad row: preview, import, a result per row", async () => {
+      await page.getByText("Import attendees from CSV").click();
+      await page.getByLabel("CSV file").setInputFiles({
+        name: "attendees.csv",
+        mimeType: "text/csv",
+        buffer: Buffer.from(attendeesCsv(20, 7)),
+      });
+      await page.getByRole("button", { name: "Preview" }).click();
+      await page.getByText("19 of 20 rows can be imported; 1 will be skipped.").waitFor();
+      await page.getByRole("table", { name: "Import preview" }).getByText("is not an email address").waitFor();
+      await shot("03c-import-preview");
+      await page.getByRole("button", { name: "Import 19 attendees" }).click();
+      const results = page.getByRole("region", { name: "Import results" });
+      await results.getByText("Import: 19 of 20 done, 1 failed.").waitFor();
+      await results.getByText(/skipped: .* is not an email address/).waitFor();
+      await shot("03d-import-results");
+      await page.getByLabel("Search").fill("attendee");
+      await page.getByText("Page 1 of 1 · 19 users").waitFor();
+    });
+
+    await step("bulk: two attendees get role admin, then one is disabled after confirming", async () => {
+      const table = page.getByRole("table", { name: "Users" });
+      await page.getByLabel("Select attendee01@example.com").check();
+      await page.getByLabel("Select attendee02@example.com").check();
+      await page.getByText("2 selected").waitFor();
+      await page.getByLabel("Role to assign").selectOption("admin");
+      await page.getByRole("button", { name: "Assign role" }).click();
+      await page.getByRole("region", { name: "Assign role results" }).getByText("Assign role: 2 of 2 done.").waitFor();
+      await table.getByRole("row").filter({ hasText: "attendee01@example.com" }).filter({ hasText: "admin" }).waitFor();
+      await page.getByRole("button", { name: "Clear selection" }).click();
+      await page.getByLabel("Select attendee03@example.com").check();
+      await page.getByRole("button", { name: "Disable", exact: true }).click();
+      await answerDialog("Disable");
+      await table.getByRole("row").filter({ hasText: "attendee03@example.com" }).filter({ hasText: "disabled" }).waitFor();
+      await page.getByLabel("Search").fill("");
     });
 
     await step("admin signs out", signOut);
@@ -134,14 +207,31 @@ export function walker(page, { baseUrl, screenshots, admin }) {
         await conversations.getByRole("button", { name: "Save" }).click();
         await conversations.getByRole("button", { name: "Greeting", exact: true }).waitFor();
         await conversations.getByRole("button", { name: "Delete Greeting" }).click();
+        await answerDialog("Delete conversation");
         await conversations.getByRole("button", { name: "Greeting", exact: true }).waitFor({ state: "detached" });
       },
       { independent: true },
     );
 
+    await step("the chat picker offers no embedding model; Embeddings picks one by default", async () => {
+      const offered = await page.getByLabel("Model").locator("option").allTextContents();
+      if (offered.includes("all-minilm:latest")) throw new Error(`chat offers ${offered}`);
+    }, { independent: true });
+
+    await step("an admin address tells a user it is not theirs", async () => {
+      await page.goto(`${baseUrl}/admin/users`);
+      await page.getByRole("heading", { name: "You don't have access to this page" }).waitFor();
+      await shot("04b-no-access");
+      await page.getByRole("link", { name: "Go to your start page" }).click();
+      await page.getByRole("heading", { level: 1, name: "Chat" }).waitFor();
+    }, { independent: true });
+
     await step("embeddings", async () => {
       await go("Embeddings");
-      await page.getByLabel("Model").selectOption("all-minilm:latest");
+      // The picker chooses once the models and their capabilities have arrived.
+      await page.waitForFunction(() => document.querySelector("select")?.value);
+      const picked = await page.getByLabel("Embedding model").inputValue();
+      if (picked !== "all-minilm:latest") throw new Error(`Embeddings defaults to ${picked}`);
       await page.getByLabel("Text").fill("a sentence to embed");
       await page.getByRole("button", { name: "Embed" }).click();
       await page.getByTestId("dims").filter({ hasText: "384" }).waitFor();
@@ -173,20 +263,39 @@ export function walker(page, { baseUrl, screenshots, admin }) {
       await shot("08-pending-sign-in");
     });
 
-    await step("admin approves the registration", async () => {
+    await step("two more people register", async () => {
+      for (const email of MORE_REGISTRANTS) {
+        const res = await fetch(`${baseUrl}/api/v1/auth/register`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email, password: "some-password-1234" }),
+        });
+        if (res.status !== 201 && res.status !== 200) throw new Error(`register ${email}: ${res.status}`);
+      }
+    });
+
+    await step("admin sees the waiting count and approves all three in one go", async () => {
       await signIn(admin);
       await signedInAs(admin.email);
+      await page.getByTestId("pending-count").filter({ hasText: "3" }).waitFor();
       await go("Users");
       await page.getByLabel("Status").selectOption("pending");
-      const listed = page.getByRole("list", { name: "Users" });
-      await listed.getByRole("button", { name: new RegExp(REGISTRANT.email) }).waitFor();
-      await listed.getByRole("button", { name: new RegExp(USER.email) }).waitFor({ state: "detached" });
+      const listed = page.getByRole("table", { name: "Users" });
+      await listed.getByRole("row").filter({ hasText: REGISTRANT.email }).waitFor();
+      await listed.getByRole("row").filter({ hasText: USER.email }).waitFor({ state: "detached" });
+      await page.getByLabel("Search").fill("nobody-like-this");
+      await page.getByText("No users match “nobody-like-this” with status pending.").waitFor();
+      await page.getByRole("button", { name: "Clear filter" }).click();
       await go("Pending approvals");
-      const card = page.getByRole("listitem", { name: `Pending ${REGISTRANT.email}` });
-      await card.getByRole("group", { name: "Roles" }).getByLabel("user", { exact: true }).waitFor();
+      await page.getByRole("listitem", { name: `Pending ${REGISTRANT.email}` }).waitFor();
+      await page.getByLabel("Select all").check();
+      await page.getByLabel("Role", { exact: true }).selectOption("user");
+      await page.getByRole("group", { name: /Allowed models/ }).getByLabel("llama3.2:latest").check();
       await shot("09-pending-approvals");
-      await card.getByRole("button", { name: "Approve" }).click();
-      await page.getByText(`Approved ${REGISTRANT.email}`).waitFor();
+      await page.getByRole("button", { name: "Approve selected (3)" }).click();
+      await page.getByRole("region", { name: "Approve results" }).getByText("Approve: 3 of 3 done.").waitFor();
+      await page.getByText("Nobody is waiting for approval.").waitFor();
+      await page.getByTestId("pending-count").waitFor({ state: "detached" });
     });
 
     await step("a model pull shows progress that survives navigation", async () => {
@@ -204,6 +313,9 @@ export function walker(page, { baseUrl, screenshots, admin }) {
 
     await step("admin sees login_success and api_key_issued in the audit log", async () => {
       await go("Audit log");
+      await page.getByLabel("Limit").fill("-5");
+      await page.getByRole("button", { name: "Load" }).click();
+      await page.getByText("Enter a whole number from 1 to 500.").waitFor();
       await page.getByLabel("Limit").fill("500");
       await page.getByRole("button", { name: "Load" }).click();
       // The new user's own sign-in and the key the admin issued for it, not just any such event.
@@ -213,24 +325,28 @@ export function walker(page, { baseUrl, screenshots, admin }) {
       await shot("11-audit");
     });
 
+    await step("audit filters by user and event type, and exports that as CSV", async () => {
+      await page.getByLabel("User", { exact: true }).selectOption({ label: USER.email });
+      await page.getByLabel("Event type").selectOption("login_success");
+      await page.getByRole("button", { name: "Load" }).click();
+      await page.getByText(/^Events 1–\d+ of \d+$/).waitFor();
+      const events = await page.locator("table.audit tbody tr td:nth-child(2)").allTextContents();
+      if (events.length === 0 || events.some((e) => e !== "login_success")) throw new Error(`filtered events: ${events}`);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Export CSV" }).click(),
+      ]);
+      const path = await download.path();
+      const csv = (await import("node:fs")).readFileSync(path, "utf8").trim().split("\n");
+      if (csv.length !== events.length + 1 || !csv.slice(1).every((line) => line.includes("login_success"))) {
+        throw new Error(`export has ${csv.length} lines for ${events.length} events: ${csv.slice(0, 3).join(" | ")}`);
+      }
+    }, { independent: true });
+
     await step("usage", async () => {
       await go("Usage");
       await page.getByRole("heading", { name: "Organization usage" }).waitFor();
       await shot("12-usage");
-    });
-
-    await step("the layout holds on a narrow window", async () => {
-      await page.setViewportSize({ width: 390, height: 844 });
-      for (const label of ["Users", "Chat", "Audit log"]) {
-        await go(label);
-        const overflow = await page.evaluate(
-          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        );
-        if (overflow > 1) throw new Error(`${label} scrolls sideways by ${overflow}px at 390px`);
-      }
-      await go("Users");
-      await shot("13-narrow-users");
-      await page.setViewportSize({ width: 1280, height: 900 });
     });
 
     await step("the approved registrant signs in with the keyboard only", async () => {
@@ -238,7 +354,8 @@ export function walker(page, { baseUrl, screenshots, admin }) {
       await page.goto(`${baseUrl}/signin`);
       // Keys pressed before the form is rendered would land nowhere: wait for it, touch nothing.
       await page.getByRole("heading", { level: 1, name: "Sign in" }).waitFor();
-      await page.keyboard.press("Tab");
+      // The email field has the focus from the start.
+      await page.waitForFunction(() => document.activeElement?.getAttribute("autocomplete") === "username");
       await page.keyboard.type(REGISTRANT.email);
       await page.keyboard.press("Tab");
       await page.keyboard.type(REGISTRANT.password);
@@ -247,6 +364,8 @@ export function walker(page, { baseUrl, screenshots, admin }) {
       await page.getByRole("heading", { level: 1, name: "Chat" }).waitFor();
       await shot("14-approved-user");
     });
+
+    await phoneSteps({ page, baseUrl, screenshots, step, go, signIn, signOut, answerDialog, shot, admin, user: USER });
   };
 
   return { steps, failures };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { json, mockFetch, problem } from "./test/helpers";
 
 const me = (permissions: string[]) => ({
@@ -52,9 +52,10 @@ describe("App", () => {
     await waitFor(() =>
       expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Chat", "Embeddings", "Profile"]),
     );
-    // The admin URL is not served to it: it lands on its first screen instead.
-    await screen.findByRole("heading", { level: 1, name: "Chat" });
-    expect(window.location.pathname).toBe("/chat");
+    // The admin URL is not served to it: it is told so, with a way to its first screen.
+    await screen.findByRole("heading", { level: 1, name: "You don't have access to this page" });
+    expect(screen.queryByRole("heading", { name: "Users" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Go to your start page" }).getAttribute("href")).toBe("/chat");
   });
 
   it("returns to sign-in when the stored session cannot be refreshed", async () => {
@@ -65,5 +66,24 @@ describe("App", () => {
     await renderApp("/chat");
     await screen.findByRole("heading", { name: "Sign in" });
     expect(localStorage.getItem("owp.session")).toBeNull();
+  });
+  it("counts waiting registrations beside Pending approvals, and the menu button opens the drawer", async () => {
+    signedIn();
+    mockFetch((url) => {
+      if (url === "/api/v1/auth/me") return json(me(["users:read", "users:write"]));
+      if (url.startsWith("/api/v1/admin/users/pending")) return json({ items: [], total: 4 });
+      if (url.startsWith("/api/v1/users") || url.startsWith("/api/v1/roles")) return json({ items: [], total: 0 });
+      return problem(404, "unexpected call");
+    });
+    await renderApp("/admin/users");
+    expect((await screen.findByTestId("pending-count")).textContent).toBe("4");
+    const menu = screen.getByRole("button", { name: "Menu" });
+    expect(menu.getAttribute("aria-expanded")).toBe("false");
+    fireEvent.click(menu);
+    expect(menu.getAttribute("aria-expanded")).toBe("true");
+    expect(document.activeElement?.textContent).toBe("Users");
+    fireEvent.keyDown(window, { key: "Escape" });
+    expect(menu.getAttribute("aria-expanded")).toBe("false");
+    expect(document.activeElement).toBe(menu);
   });
 });

@@ -1,6 +1,8 @@
-/** The shell: sign-in pages when signed out, else the role-aware sidebar and the current screen. */
+/** The app: sign-in pages when signed out, else the shell with the current (permitted) screen. */
 import { useEffect } from "react";
 import type { ComponentType } from "react";
+import { ConfirmProvider } from "./components/ConfirmDialog";
+import { NoAccess, Shell } from "./components/Shell";
 import { homePath, visibleNav } from "./nav";
 import { navigate, usePath } from "./router";
 import { useSession } from "./session";
@@ -27,57 +29,30 @@ const SCREENS: Record<string, ComponentType> = {
 };
 
 export function App() {
-  const { me, loading, signOut } = useSession();
+  const { me, loading } = useSession();
   const path = usePath();
   const nav = visibleNav(me?.permissions ?? []);
   const allowed = nav.some((item) => item.path === path);
+  // A screen that exists but is not for this role gets a message, not a silent redirect.
+  const forbidden = !!me && !allowed && path in SCREENS;
 
-  // Signed out: only the sign-in and registration pages; signed in: only permitted screens.
+  // Signed out: only the sign-in and registration pages; signed in: unknown paths go home.
   useEffect(() => {
     if (loading) return;
     if (!me && path !== "/signin" && path !== "/register") navigate("/signin", true);
-    if (me && !allowed) navigate(homePath(me.permissions), true);
-  }, [loading, me, path, allowed]);
+    if (me && !allowed && !forbidden) navigate(homePath(me.permissions), true);
+  }, [loading, me, path, allowed, forbidden]);
 
   if (loading) return <p className="loading">Loading…</p>;
   if (!me) return path === "/register" ? <Register /> : <SignIn />;
 
   const Screen = allowed ? SCREENS[path] : null;
   return (
-    <div className="shell">
-      <a className="skip" href="#main">
-        Skip to content
-      </a>
-      <header className="topbar">
-        <span className="brand">Ollama Workshop</span>
-        <span className="who" data-testid="signed-in-as">
-          {me.user.email}
-        </span>
-        <button type="button" className="secondary small" onClick={() => void signOut()}>
-          Sign out
-        </button>
-      </header>
-      <nav className="sidebar" aria-label="Main">
-        <ul>
-          {nav.map((item) => (
-            <li key={item.path}>
-              <a
-                href={item.path}
-                aria-current={item.path === path ? "page" : undefined}
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate(item.path);
-                }}
-              >
-                {item.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <main id="main" tabIndex={-1}>
+    <ConfirmProvider>
+      <Shell nav={nav} path={path}>
         {Screen && <Screen />}
-      </main>
-    </div>
+        {forbidden && <NoAccess home={homePath(me.permissions)} />}
+      </Shell>
+    </ConfirmProvider>
   );
 }

@@ -44,8 +44,8 @@ describe("PullStore", () => {
     await store.start(new ApiClient(memory), "refused");
     await store.start(new ApiClient(memory), "nosuch");
     expect(store.getSnapshot().map((p) => [p.name, p.phase, p.error])).toEqual([
-      ["refused", "failed", "Ollama is not reachable"],
-      ["nosuch", "failed", "pull model manifest: file does not exist"],
+      ["refused", "failed", "Ollama is not reachable."],
+      ["nosuch", "failed", "Pull model manifest: file does not exist."],
     ]);
   });
 

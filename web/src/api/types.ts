@@ -19,6 +19,7 @@ export type AuditEventView = S["AuditEventView"];
 export type AuditPage = S["AuditPage"];
 export type ModelView = S["ModelView"];
 export type ModelList = S["ModelList"];
+export type ModelDetail = S["ModelDetail"];
 export type EmbeddingsResponse = S["EmbeddingsResponse"];
 export type ApproveBody = S["ApproveBody"];
 export type PatchUser = S["PatchUser"];

@@ -1,19 +1,54 @@
 /** A model drop-down from `/api/v1/models`, or a text field (with a notice) when Ollama is down. */
 import { useEffect, useId } from "react";
 import { api } from "../api/client";
-import type { ModelList, ModelView } from "../api/types";
+import type { ModelDetail, ModelList, ModelView } from "../api/types";
 import { useLoad } from "../hooks";
 import { errorMessage } from "../api/problem";
 
+/** A listed model with what it can do, when `/api/v1/models/{name}` told. */
+export type PickerModel = ModelView & { capabilities?: string[] };
+
+/**
+ * Whether a model only makes embeddings: by Ollama's capabilities (`embedding` without
+ * `completion`); when they could not be read, by its family and the usual embedding names.
+ */
+export function isEmbeddingModel(model: PickerModel): boolean {
+  if (model.capabilities) {
+    return model.capabilities.includes("embedding") && !model.capabilities.includes("completion");
+  }
+  const family = model.family.toLowerCase();
+  if (family.includes("bert") || family === "all-minilm") return true;
+  return /(embed|minilm|^bge|^e5-|^gte|paraphrase-)/i.test(model.name);
+}
+
+/** For chat: everything but embedding-only models. */
+export const chatModels = (m: PickerModel) => !isEmbeddingModel(m);
+
+/** The models the caller may use, each with its capabilities (one detail call per model). */
+async function loadModels(): Promise<{ items: PickerModel[] }> {
+  const list = await api.get<ModelList>("/api/v1/models");
+  const items = await Promise.all(
+    list.items.map(async (m): Promise<PickerModel> => {
+      try {
+        const detail = await api.get<ModelDetail>(`/api/v1/models/${encodeURIComponent(m.name)}`);
+        return Array.isArray(detail.capabilities) ? { ...m, capabilities: detail.capabilities } : m;
+      } catch {
+        return m;
+      }
+    }),
+  );
+  return { items };
+}
+
 export function useModels() {
-  return useLoad(() => api.get<ModelList>("/api/v1/models"), []);
+  return useLoad(loadModels, []);
 }
 
 interface Props {
   value: string;
   onChange(name: string): void;
   /** Which models fit (e.g. only embedding-capable ones); all when absent. */
-  filter?: (model: ModelView) => boolean;
+  filter?: (model: PickerModel) => boolean;
   label?: string;
 }
 
@@ -37,7 +72,7 @@ export function ModelPicker({ value, onChange, filter, label = "Model" }: Props)
           onChange={(e) => onChange(e.target.value)}
           required
         />
-        <small className="notice" role="status">
+        <small className="message warning" role="status">
           Models could not be listed ({errorMessage(models.error)}). Type a model name.
         </small>
       </div>
@@ -48,7 +83,7 @@ export function ModelPicker({ value, onChange, filter, label = "Model" }: Props)
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required>
         {models.loading && names.length === 0 && <option value="">Loading…</option>}
-        {!models.loading && names.length === 0 && <option value="">No models installed</option>}
+        {!models.loading && names.length === 0 && <option value="">No suitable model installed</option>}
         {value && !names.includes(value) && <option value={value}>{value}</option>}
         {names.map((name) => (
           <option key={name} value={name}>

@@ -70,8 +70,13 @@ export function UserSettings({ user, roles, onSaved }: Props) {
             </label>
           ))}
         </fieldset>
-        <ErrorBox error={save.error} />
-        {saved && <Notice>Saved settings of {user.email}.</Notice>}
+        <ErrorBox error={save.error} fields={["full_name"]} />
+        {saved && <Notice kind="success">Saved settings of {user.email}.</Notice>}
+        {active && picked.length === 0 && (
+          <Notice kind="warning">
+            Active with no roles: {user.email} can sign in but use nothing. Pick a role, e.g. “user”.
+          </Notice>
+        )}
         <button type="submit" disabled={save.busy}>
           Save settings
         </button>
@@ -110,8 +115,8 @@ export function SetPassword({ user }: { user: UserView }) {
           Set password
         </button>
       </form>
-      <ErrorBox error={action.error} />
-      {done && <Notice>Password set for {user.email}.</Notice>}
+      <ErrorBox error={action.error} fields={["password"]} />
+      {done && <Notice kind="success">Password set for {user.email}.</Notice>}
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { ConfirmProvider } from "../components/ConfirmDialog";
 import { describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { Chat } from "./Chat";
@@ -21,7 +22,7 @@ function setup() {
     }
     return problem(404, "no route");
   });
-  render(<Chat />);
+  render(<ConfirmProvider><Chat /></ConfirmProvider>);
   return { calls, stream: () => stream! };
 }
 
@@ -88,15 +89,15 @@ describe("Chat", () => {
     await send("Hi");
     await waitFor(() => expect(stream()).not.toBeNull());
     stream().push('event: error\ndata: {"status":503,"detail":"Ollama is not reachable"}\n\n');
-    expect((await screen.findByRole("alert")).textContent).toBe("Ollama is not reachable");
+    expect((await screen.findByRole("alert")).textContent).toBe("Ollama is not reachable.");
   });
 
   it("offers a text field with a notice when models cannot be listed", async () => {
     mockFetch((url) =>
       url.startsWith("/api/v1/models") ? problem(503, "Ollama is not reachable") : json({ items: [], total: 0 }),
     );
-    render(<Chat />);
-    const notice = await screen.findByText(/Models could not be listed \(Ollama is not reachable\)/);
+    render(<ConfirmProvider><Chat /></ConfirmProvider>);
+    const notice = await screen.findByText(/Models could not be listed \(Ollama is not reachable\.\)/);
     expect(notice).toBeTruthy();
     expect((screen.getByLabelText("Model") as HTMLElement).tagName).toBe("INPUT");
   });

@@ -8,7 +8,7 @@ import type { Conversation, Page, StoredMessage } from "../api/types";
 import { Conversations } from "../components/Conversations";
 import { ErrorBox } from "../components/forms";
 import { Markdown } from "../components/Markdown";
-import { ModelPicker } from "../components/ModelPicker";
+import { ModelPicker, chatModels } from "../components/ModelPicker";
 import { useLoad } from "../hooks";
 
 interface Line {
@@ -139,7 +139,7 @@ export function Chat() {
       />
       <section className="chat" aria-labelledby="chat-title">
         <h1 id="chat-title">Chat</h1>
-        <ModelPicker value={model} onChange={setModel} />
+        <ModelPicker value={model} onChange={setModel} filter={chatModels} />
         <ol className="messages" aria-live="polite" aria-label="Messages">
           {lines.map((line) => (
             <li key={line.key} className={`message ${line.role}`} data-role={line.role}>

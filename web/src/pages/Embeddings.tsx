@@ -4,7 +4,7 @@ import type { FormEvent } from "react";
 import { api } from "../api/client";
 import type { EmbeddingsResponse } from "../api/types";
 import { CopyButton, ErrorBox, fieldError, useAction } from "../components/forms";
-import { ModelPicker } from "../components/ModelPicker";
+import { ModelPicker, isEmbeddingModel } from "../components/ModelPicker";
 
 /** Euclidean length of a vector. */
 export function norm(vector: number[]): number {
@@ -29,7 +29,7 @@ export function Embeddings() {
     <div className="page">
       <h1>Embeddings</h1>
       <form className="card" onSubmit={submit}>
-        <ModelPicker value={model} onChange={setModel} />
+        <ModelPicker value={model} onChange={setModel} filter={isEmbeddingModel} label="Embedding model" />
         <div className="field">
           <label htmlFor="embed-text">Text</label>
           <textarea
@@ -41,7 +41,7 @@ export function Embeddings() {
           />
           {inputError && <small className="field-error">{inputError}</small>}
         </div>
-        <ErrorBox error={action.error} />
+        <ErrorBox error={action.error} fields={["input"]} />
         <button type="submit" disabled={action.busy || !model || !text.trim()}>
           Embed
         </button>

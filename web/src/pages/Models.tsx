@@ -5,8 +5,11 @@ import { api } from "../api/client";
 import { pulls } from "../api/pulls";
 import type { PullState } from "../api/pulls";
 import type { ModelList, ModelView, RoleView, UserPage } from "../api/types";
-import { ErrorBox, Field, useAction } from "../components/forms";
-import { formatBytes, formatTime } from "../format";
+import { useConfirm } from "../components/ConfirmDialog";
+import { ErrorBox, Field, Notice, useAction } from "../components/forms";
+import { EmptyState, Skeleton } from "../components/States";
+import { Time } from "../components/Time";
+import { formatBytes } from "../format";
 import { useLoad } from "../hooks";
 import { useSession } from "../session";
 
@@ -61,11 +64,22 @@ export function Models() {
   useEffect(() => {
     if (finished > 0) void reloadModels();
   }, [finished, reloadModels]);
+  const confirm = useConfirm();
+  const [message, setMessage] = useState<string | null>(null);
   const remove = useAction(async (model: ModelView) => {
-    if (!window.confirm(`Delete ${model.name} from Ollama? Users lose access to it.`)) return;
     await api.delete(`/api/v1/models/${encodeURIComponent(model.name)}`);
+    setMessage(`Deleted ${model.name}.`);
     await models.reload();
   });
+  const askRemove = async (model: ModelView) => {
+    setMessage(null);
+    const ok = await confirm({
+      action: "Delete model",
+      object: model.name,
+      consequence: `${model.name} is removed from Ollama (${formatBytes(model.size)} freed). Nobody can use it until it is pulled again.`,
+    });
+    if (ok) void remove.run(model);
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const wanted = name.trim();
@@ -109,10 +123,14 @@ export function Models() {
           Refresh
         </button>
         <ErrorBox error={models.error ?? remove.error} />
-        {models.data && models.data.items.length === 0 && <p className="muted">No models.</p>}
+        {message && <Notice kind="success">{message}</Notice>}
+        {models.loading && !models.data && <Skeleton rows={3} label="Loading models" />}
+        {models.data && models.data.items.length === 0 && (
+          <EmptyState>No models installed yet. Pull one above, e.g. llama3.2:latest.</EmptyState>
+        )}
         {models.data && models.data.items.length > 0 && (
           <div className="table-wrap">
-            <table>
+            <table className="cards">
               <thead>
                 <tr>
                   <th scope="col">Name</th>
@@ -130,20 +148,22 @@ export function Models() {
               <tbody>
                 {models.data.items.map((m) => (
                   <tr key={m.name}>
-                    <td>{m.name}</td>
-                    <td>{formatBytes(m.size)}</td>
-                    <td>{m.family}</td>
-                    <td>{m.parameter_size}</td>
-                    <td>{m.quantization_level}</td>
-                    <td>{formatTime(m.modified_at)}</td>
-                    <td className="small-text">{whoMayUse(m.name, roles.data ?? [], users.data)}</td>
-                    <td>
+                    <td data-label="Name">{m.name}</td>
+                    <td data-label="Size">{formatBytes(m.size)}</td>
+                    <td data-label="Family">{m.family}</td>
+                    <td data-label="Parameters">{m.parameter_size}</td>
+                    <td data-label="Quantisation">{m.quantization_level}</td>
+                    <td data-label="Modified">
+                      <Time value={m.modified_at} />
+                    </td>
+                    <td className="small-text" data-label="May use">{whoMayUse(m.name, roles.data ?? [], users.data)}</td>
+                    <td data-label="">
                       <button
                         type="button"
                         className="danger small"
                         aria-label={`Delete ${m.name}`}
                         disabled={remove.busy}
-                        onClick={() => void remove.run(m)}
+                        onClick={() => void askRemove(m)}
                       >
                         Delete
                       </button>

@@ -1,101 +1,44 @@
-/** Pending sign-ups: approve with roles and allowed models/tools, or reject. */
-import { useState } from "react";
+/**
+ * Pending sign-ups: tick one or more, choose one role and (optionally) the models and tools they
+ * may use from lists, then approve or reject them together; each gets a result.
+ */
+import { useMemo, useState } from "react";
 import { api } from "../api/client";
 import type { ModelList, RoleView, UserPage, UserView } from "../api/types";
-import { ErrorBox, Field, Notice, useAction } from "../components/forms";
-import { formatTime } from "../format";
+import { Results, runEach } from "../components/Bulk";
+import type { ItemResult } from "../components/Bulk";
+import { useConfirm } from "../components/ConfirmDialog";
+import { ErrorBox, Field } from "../components/forms";
+import { pendingChanged } from "../components/Shell";
+import { EmptyState, Skeleton } from "../components/States";
+import { Time } from "../components/Time";
 import { useLoad } from "../hooks";
 
-function splitList(text: string): string[] | null {
-  const items = text
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return items.length ? items : null;
-}
-
-function PendingUser({
-  user,
-  roles,
-  models,
-  onDone,
-}: {
-  user: UserView;
-  roles: RoleView[];
-  models: string[];
-  onDone(message: string): void;
+/** Ticks for a list of names; none ticked means "no restriction". */
+function Picks({ legend, names, picked, onChange, none }: {
+  legend: string;
+  names: string[];
+  picked: string[];
+  onChange(names: string[]): void;
+  none: string;
 }) {
-  const [picked, setPicked] = useState<string[]>(["user"]);
-  const [allowedModels, setAllowedModels] = useState<string[]>([]);
-  const [tools, setTools] = useState("");
-  const [notes, setNotes] = useState("");
-  const decide = useAction(async (approved: boolean) => {
-    await api.post(`/api/v1/admin/users/${user.id}/approve`, {
-      approved,
-      roles: approved ? picked : null,
-      allowed_model_ids: approved && allowedModels.length ? allowedModels : null,
-      allowed_tool_ids: approved ? splitList(tools) : null,
-      admin_notes: notes.trim() || null,
-    });
-    onDone(`${approved ? "Approved" : "Rejected"} ${user.email}`);
-  });
-  const toggle = (list: string[], set: (l: string[]) => void, name: string) =>
-    set(list.includes(name) ? list.filter((x) => x !== name) : [...list, name]);
-
   return (
-    <li className="card" aria-label={`Pending ${user.email}`}>
-      <h2>{user.email}</h2>
-      <p className="muted">
-        {user.full_name && `${user.full_name} · `}registered {formatTime(user.created_at)}
-      </p>
-      <fieldset>
-        <legend>Roles</legend>
-        {roles.map((role) => (
-          <label className="check" key={role.id}>
-            <input
-              type="checkbox"
-              checked={picked.includes(role.name)}
-              onChange={() => toggle(picked, setPicked, role.name)}
-            />
-            {role.name}
-          </label>
-        ))}
-      </fieldset>
-      <fieldset>
-        <legend>Allowed models (none ticked: any the roles allow)</legend>
-        {models.length === 0 && <p className="muted">No models listed.</p>}
-        {models.map((name) => (
+    <fieldset>
+      <legend>{legend}</legend>
+      {names.length === 0 && <p className="muted small-text">{none}</p>}
+      <div className="chips">
+        {names.map((name) => (
           <label className="check" key={name}>
             <input
               type="checkbox"
-              checked={allowedModels.includes(name)}
-              onChange={() => toggle(allowedModels, setAllowedModels, name)}
+              checked={picked.includes(name)}
+              onChange={() => onChange(picked.includes(name) ? picked.filter((x) => x !== name) : [...picked, name])}
             />
             {name}
           </label>
         ))}
-      </fieldset>
-      <Field
-        label="Allowed tools (comma-separated ids, empty: any)"
-        value={tools}
-        onChange={(e) => setTools(e.target.value)}
-      />
-      <Field label="Admin notes" value={notes} onChange={(e) => setNotes(e.target.value)} />
-      <ErrorBox error={decide.error} />
-      <div className="buttons">
-        <button type="button" disabled={decide.busy} onClick={() => void decide.run(true)}>
-          Approve
-        </button>
-        <button
-          type="button"
-          className="danger"
-          disabled={decide.busy}
-          onClick={() => void decide.run(false)}
-        >
-          Reject
-        </button>
       </div>
-    </li>
+    </fieldset>
   );
 }
 
@@ -104,34 +47,157 @@ export function Pending() {
   const roles = useLoad(() => api.get<RoleView[]>("/api/v1/roles"), []);
   // Ollama may be down: approvals still work, only without the model choice.
   const models = useLoad(() => api.get<ModelList>("/api/v1/models").catch(() => null), []);
-  const [message, setMessage] = useState<string | null>(null);
-  const names = models.data?.items.map((m) => m.name) ?? [];
+  // Tool ids already granted to someone are the ones there are to choose from.
+  const known = useLoad(() => api.get<UserPage>("/api/v1/users", { limit: 500 }).catch(() => null), []);
+  const confirm = useConfirm();
+  const [selected, setSelected] = useState<string[]>([]);
+  const [role, setRole] = useState("user");
+  const [allowedModels, setAllowedModels] = useState<string[]>([]);
+  const [tools, setTools] = useState<string[]>([]);
+  const [newTool, setNewTool] = useState("");
+  const [extraTools, setExtraTools] = useState<string[]>([]);
+  const [notes, setNotes] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ verb: string; results: ItemResult[] } | null>(null);
+  const items = pending.data?.items ?? [];
+  const chosen = items.filter((u) => selected.includes(u.id));
+  const modelNames = models.data?.items.map((m) => m.name) ?? [];
+  const toolNames = useMemo(() => {
+    const all = new Set<string>(extraTools);
+    known.data?.items.forEach((u) => u.allowed_tool_ids?.forEach((t) => all.add(t)));
+    return [...all].sort();
+  }, [known.data, extraTools]);
+
+  const decide = async (approved: boolean, users: UserView[]) => {
+    setBusy(true);
+    const results = await runEach(
+      users,
+      (u) => u.email,
+      async (u) => {
+        await api.post(`/api/v1/admin/users/${u.id}/approve`, {
+          approved,
+          roles: approved ? [role] : null,
+          allowed_model_ids: approved && allowedModels.length ? allowedModels : null,
+          allowed_tool_ids: approved && tools.length ? tools : null,
+          admin_notes: notes.trim() || null,
+        });
+        return approved ? `approved as ${role}` : "rejected";
+      },
+    );
+    setOutcome({ verb: approved ? "Approve" : "Reject", results });
+    setSelected([]);
+    setBusy(false);
+    pendingChanged();
+    await pending.reload();
+  };
+  const reject = async () => {
+    const ok = await confirm({
+      action: "Reject",
+      object: chosen.length === 1 ? chosen[0].email : `${chosen.length} registrations`,
+      consequence: "They cannot sign in, and registering again with the same email is refused.",
+    });
+    if (ok) await decide(false, chosen);
+  };
+  const addTool = () => {
+    const id = newTool.trim();
+    if (!id) return;
+    setExtraTools((t) => (t.includes(id) ? t : [...t, id]));
+    setTools((t) => (t.includes(id) ? t : [...t, id]));
+    setNewTool("");
+  };
 
   return (
     <div className="page">
       <h1>Pending approvals</h1>
-      <button type="button" className="secondary" onClick={() => void pending.reload()}>
-        Refresh
-      </button>
-      {message && <Notice>{message}</Notice>}
+      <div className="toolbar">
+        <button type="button" className="secondary" onClick={() => void pending.reload()}>
+          Refresh
+        </button>
+      </div>
+      {outcome && <Results verb={outcome.verb} results={outcome.results} />}
       <ErrorBox error={pending.error} />
-      {pending.data && pending.data.items.length === 0 && (
-        <p className="muted">Nobody is waiting for approval.</p>
+      {pending.loading && !pending.data && <Skeleton rows={3} label="Loading registrations" />}
+      {pending.data && items.length === 0 && <EmptyState>Nobody is waiting for approval.</EmptyState>}
+      {items.length > 0 && (
+        <>
+          <section className="card" aria-labelledby="waiting-title">
+            <h2 id="waiting-title">Waiting ({items.length})</h2>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={chosen.length === items.length}
+                onChange={(e) => setSelected(e.target.checked ? items.map((u) => u.id) : [])}
+              />
+              Select all
+            </label>
+            <ul className="plain-list" aria-label="Registrations">
+              {items.map((u) => (
+                <li key={u.id} aria-label={`Pending ${u.email}`}>
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={selected.includes(u.id)}
+                      onChange={(e) =>
+                        setSelected((s) => (e.target.checked ? [...s, u.id] : s.filter((id) => id !== u.id)))
+                      }
+                    />
+                    <span>
+                      <strong className="email">{u.email}</strong>
+                      {u.full_name && ` · ${u.full_name}`}
+                      <span className="muted small-text">
+                        {" "}
+                        · registered <Time value={u.created_at} />
+                      </span>
+                    </span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section className="card" aria-labelledby="decide-title">
+            <h2 id="decide-title">Decision for the selected</h2>
+            <div className="field">
+              <label htmlFor="approve-role">Role</label>
+              <select id="approve-role" value={role} onChange={(e) => setRole(e.target.value)}>
+                {(roles.data ?? []).map((r) => (
+                  <option key={r.id} value={r.name} title={r.description}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Picks
+              legend="Allowed models (none ticked: any the role allows)"
+              names={modelNames}
+              picked={allowedModels}
+              onChange={setAllowedModels}
+              none="No models listed (Ollama may be unreachable)."
+            />
+            <Picks
+              legend="Allowed tools (none ticked: any)"
+              names={toolNames}
+              picked={tools}
+              onChange={setTools}
+              none="No tools granted to anyone yet; add one below if needed."
+            />
+            <div className="inline-form">
+              <Field label="Add a tool id" value={newTool} onChange={(e) => setNewTool(e.target.value)} />
+              <button type="button" className="secondary" onClick={addTool} disabled={!newTool.trim()}>
+                Add tool
+              </button>
+            </div>
+            <Field label="Admin notes" value={notes} onChange={(e) => setNotes(e.target.value)} />
+            <div className="buttons">
+              <button type="button" disabled={busy || chosen.length === 0} onClick={() => void decide(true, chosen)}>
+                Approve selected ({chosen.length})
+              </button>
+              <button type="button" className="danger" disabled={busy || chosen.length === 0} onClick={() => void reject()}>
+                Reject selected ({chosen.length})
+              </button>
+            </div>
+          </section>
+        </>
       )}
-      <ul className="plain-list">
-        {pending.data?.items.map((user) => (
-          <PendingUser
-            key={user.id}
-            user={user}
-            roles={roles.data ?? []}
-            models={names}
-            onDone={(m) => {
-              setMessage(m);
-              void pending.reload();
-            }}
-          />
-        ))}
-      </ul>
     </div>
   );
 }

@@ -5,6 +5,8 @@ import { api } from "../api/client";
 import { Credentials } from "../components/Credentials";
 import { ErrorBox, Field, Notice, fieldError, useAction } from "../components/forms";
 import { useSession } from "../session";
+import { setTheme, useTheme } from "../theme";
+import type { ThemeChoice } from "../theme";
 import { OwnUsage } from "./Usage";
 
 function ChangePassword() {
@@ -48,12 +50,37 @@ function ChangePassword() {
           onChange={(e) => setNext(e.target.value)}
           error={fieldError(action.error, "new_password")}
         />
-        <ErrorBox error={action.error} />
-        {done && <Notice>Password changed.</Notice>}
+        <ErrorBox error={action.error} fields={["current_password", "new_password"]} />
+        {done && <Notice kind="success">Password changed.</Notice>}
         <button type="submit" disabled={action.busy}>
           Change password
         </button>
       </form>
+    </section>
+  );
+}
+
+const THEMES: { value: ThemeChoice; label: string }[] = [
+  { value: "system", label: "Follow the system" },
+  { value: "light", label: "Light" },
+  { value: "dark", label: "Dark" },
+];
+
+/** Light, dark or the system's choice; kept in this browser. */
+function Appearance() {
+  const theme = useTheme();
+  return (
+    <section className="card" aria-labelledby="appearance-title">
+      <h2 id="appearance-title">Appearance</h2>
+      <fieldset>
+        <legend>Colour theme</legend>
+        {THEMES.map((t) => (
+          <label className="check" key={t.value}>
+            <input type="radio" name="theme" value={t.value} checked={theme === t.value} onChange={() => setTheme(t.value)} />
+            {t.label}
+          </label>
+        ))}
+      </fieldset>
     </section>
   );
 }
@@ -79,6 +106,7 @@ export function Profile() {
           <dd>{me.allowed_model_ids ? me.allowed_model_ids.join(", ") : "any the roles allow"}</dd>
         </dl>
       </section>
+      <Appearance />
       <ChangePassword />
       {can("models:use") && <OwnUsage />}
       {can("api_keys:self") && <Credentials basePath="/api/v1/me/api-keys" title="My API keys" />}

@@ -32,12 +32,11 @@ export function Register() {
       <main className="auth-page">
         <section className="card auth-card" aria-labelledby="registered-title">
           <h1 id="registered-title">{pending ? "Waiting for approval" : "Registered"}</h1>
-          <p role="status" className="notice">
-            {done.message}
+          <p role="status" className={`message ${pending ? "info" : "success"}`}>
+            {pending
+              ? `An organiser has to approve ${done.user.email} before you can sign in.`
+              : done.message}
           </p>
-          {pending && (
-            <p>An administrator has to approve {done.user.email} before you can sign in.</p>
-          )}
           <a href="/signin" onClick={toSignIn}>
             Back to sign-in
           </a>
@@ -77,7 +76,7 @@ export function Register() {
           error={fieldError(action.error, "password")}
           hint="At least 8 characters."
         />
-        <ErrorBox error={action.error} />
+        <ErrorBox error={action.error} fields={["email", "full_name", "password"]} />
         <button type="submit" disabled={action.busy}>
           Register
         </button>

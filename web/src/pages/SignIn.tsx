@@ -25,6 +25,7 @@ export function SignIn() {
           label="Email"
           type="email"
           autoComplete="username"
+          autoFocus
           required
           value={email}
           onChange={(e) => setEmail(e.target.value)}
@@ -39,7 +40,7 @@ export function SignIn() {
           onChange={(e) => setPassword(e.target.value)}
           error={fieldError(action.error, "password")}
         />
-        <ErrorBox error={action.error} />
+        <ErrorBox error={action.error} fields={["email", "password"]} />
         <button type="submit" disabled={action.busy}>
           {action.busy ? "Signing in…" : "Sign in"}
         </button>

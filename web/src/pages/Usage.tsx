@@ -5,7 +5,8 @@ import { api } from "../api/client";
 import { ApiError } from "../api/problem";
 import type { UsageReport, UsageRow, UserPage } from "../api/types";
 import { ErrorBox, Field } from "../components/forms";
-import { formatNumber, formatTime } from "../format";
+import { formatDay, formatNumber, formatTime } from "../format";
+import { EmptyState } from "../components/States";
 import { useLoad } from "../hooks";
 import { describeBudget, totalsBy } from "../usage";
 import type { UsageTotal } from "../usage";
@@ -19,10 +20,10 @@ function Unavailable({ error }: { error: unknown }) {
 
 function UsageTable({ rows, who }: { rows: UsageRow[]; who?: (id: string | null | undefined) => string }) {
   const withUser = Boolean(who);
-  if (rows.length === 0) return <p className="muted">No usage recorded.</p>;
+  if (rows.length === 0) return <EmptyState>No usage recorded.</EmptyState>;
   return (
     <div className="table-wrap">
-      <table>
+      <table className="cards">
         <thead>
           <tr>
             <th scope="col">Day</th>
@@ -37,13 +38,13 @@ function UsageTable({ rows, who }: { rows: UsageRow[]; who?: (id: string | null 
         <tbody>
           {rows.map((r, i) => (
             <tr key={`${r.day}-${r.model}-${r.user_id ?? ""}-${i}`}>
-              <td>{r.day}</td>
-              {who && <td>{who(r.user_id)}</td>}
-              <td>{r.model}</td>
-              <td>{formatNumber(r.requests)}</td>
-              <td>{formatNumber(r.prompt_tokens)}</td>
-              <td>{formatNumber(r.completion_tokens)}</td>
-              <td>{formatNumber(r.total_tokens)}</td>
+              <td data-label="Day">{formatDay(r.day)}</td>
+              {who && <td data-label="User">{who(r.user_id)}</td>}
+              <td data-label="Model">{r.model}</td>
+              <td data-label="Requests">{formatNumber(r.requests)}</td>
+              <td data-label="Prompt">{formatNumber(r.prompt_tokens)}</td>
+              <td data-label="Completion">{formatNumber(r.completion_tokens)}</td>
+              <td data-label="Total">{formatNumber(r.total_tokens)}</td>
             </tr>
           ))}
         </tbody>
