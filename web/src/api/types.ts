@@ -39,3 +39,4 @@ export type UsageRow = S["UsageRow"];
 export type UsageReport = S["UsageReport"];
 export type BudgetView = S["Budget"];
 export type ChatRequestBody = S["ChatRequest"];
+export type ToolList = S["ToolList"];

@@ -4,7 +4,7 @@
  */
 import { useMemo, useState } from "react";
 import { api } from "../api/client";
-import type { ModelList, RoleView, UserPage, UserView } from "../api/types";
+import type { ModelList, RoleView, ToolList, UserPage, UserView } from "../api/types";
 import { Results, runEach } from "../components/Bulk";
 import type { ItemResult } from "../components/Bulk";
 import { useConfirm } from "../components/ConfirmDialog";
@@ -14,10 +14,11 @@ import { EmptyState, Skeleton } from "../components/States";
 import { Time } from "../components/Time";
 import { useLoad } from "../hooks";
 
-/** Ticks for a list of names; none ticked means "no restriction". */
-function Picks({ legend, names, picked, onChange, none }: {
+/** Ticks for a list of values (shown by their label, if given); none ticked means "no restriction". */
+function Picks({ legend, names, labels, picked, onChange, none }: {
   legend: string;
   names: string[];
+  labels?: Record<string, string>;
   picked: string[];
   onChange(names: string[]): void;
   none: string;
@@ -34,7 +35,7 @@ function Picks({ legend, names, picked, onChange, none }: {
               checked={picked.includes(name)}
               onChange={() => onChange(picked.includes(name) ? picked.filter((x) => x !== name) : [...picked, name])}
             />
-            {name}
+            {labels?.[name] ?? name}
           </label>
         ))}
       </div>
@@ -47,26 +48,23 @@ export function Pending() {
   const roles = useLoad(() => api.get<RoleView[]>("/api/v1/roles"), []);
   // Ollama may be down: approvals still work, only without the model choice.
   const models = useLoad(() => api.get<ModelList>("/api/v1/models").catch(() => null), []);
-  // Tool ids already granted to someone are the ones there are to choose from.
-  const known = useLoad(() => api.get<UserPage>("/api/v1/users", { limit: 500 }).catch(() => null), []);
+  const toolList = useLoad(() => api.get<ToolList>("/api/v1/tools", { limit: 200 }).catch(() => null), []);
   const confirm = useConfirm();
   const [selected, setSelected] = useState<string[]>([]);
   const [role, setRole] = useState("user");
   const [allowedModels, setAllowedModels] = useState<string[]>([]);
   const [tools, setTools] = useState<string[]>([]);
-  const [newTool, setNewTool] = useState("");
-  const [extraTools, setExtraTools] = useState<string[]>([]);
   const [notes, setNotes] = useState("");
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ verb: string; results: ItemResult[] } | null>(null);
   const items = pending.data?.items ?? [];
   const chosen = items.filter((u) => selected.includes(u.id));
   const modelNames = models.data?.items.map((m) => m.name) ?? [];
-  const toolNames = useMemo(() => {
-    const all = new Set<string>(extraTools);
-    known.data?.items.forEach((u) => u.allowed_tool_ids?.forEach((t) => all.add(t)));
-    return [...all].sort();
-  }, [known.data, extraTools]);
+  const toolLabels = useMemo(
+    () => Object.fromEntries((toolList.data?.items ?? []).map((t) => [t.id, t.name])),
+    [toolList.data],
+  );
+  const toolIds = Object.keys(toolLabels).sort((a, b) => toolLabels[a].localeCompare(toolLabels[b]));
 
   const decide = async (approved: boolean, users: UserView[]) => {
     setBusy(true);
@@ -97,13 +95,6 @@ export function Pending() {
       consequence: "They cannot sign in, and registering again with the same email is refused.",
     });
     if (ok) await decide(false, chosen);
-  };
-  const addTool = () => {
-    const id = newTool.trim();
-    if (!id) return;
-    setExtraTools((t) => (t.includes(id) ? t : [...t, id]));
-    setTools((t) => (t.includes(id) ? t : [...t, id]));
-    setNewTool("");
   };
 
   return (
@@ -175,17 +166,12 @@ export function Pending() {
             />
             <Picks
               legend="Allowed tools (none ticked: any)"
-              names={toolNames}
+              names={toolIds}
+              labels={toolLabels}
               picked={tools}
               onChange={setTools}
-              none="No tools granted to anyone yet; add one below if needed."
+              none="No tools defined yet (Tools are created under /api/v1/tools)."
             />
-            <div className="inline-form">
-              <Field label="Add a tool id" value={newTool} onChange={(e) => setNewTool(e.target.value)} />
-              <button type="button" className="secondary" onClick={addTool} disabled={!newTool.trim()}>
-                Add tool
-              </button>
-            </div>
             <Field label="Admin notes" value={notes} onChange={(e) => setNotes(e.target.value)} />
             <div className="buttons">
               <button type="button" disabled={busy || chosen.length === 0} onClick={() => void decide(true, chosen)}>
