@@ -273,8 +273,10 @@ impl NewAuditEvent {
 
 /// A recorded event, as the audit API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEvent {
     /// Stable id.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub id: AuditEventId,
     /// Position in the chain.
     pub seq: i64,
@@ -297,6 +299,7 @@ pub struct AuditEvent {
     /// Request id.
     pub request_id: Option<String>,
     /// Event-specific facts.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub detail: serde_json::Value,
 }
 

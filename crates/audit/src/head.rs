@@ -16,6 +16,7 @@ const MAX_LOG_POINTS: usize = 10;
 /// A position in the chain: an event's `seq` and `hash` (`seq` 0 is the empty chain, whose hash
 /// is 64 zeros). Written and parsed as `SEQ:HASH`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChainHead {
     /// Chain position.
     pub seq: i64,

@@ -15,6 +15,7 @@ const BATCH: i64 = 1000;
 
 /// The outcome of a walk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChainReport {
     /// Whether every row checked out (and the expected head, if given, is in the chain).
     pub intact: bool,
@@ -31,6 +32,7 @@ pub struct ChainReport {
 
 /// Where and how the chain breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChainBreak {
     /// The chain position expected at the break.
     pub seq: i64,

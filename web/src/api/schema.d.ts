@@ -1234,32 +1234,32 @@ export interface components {
             /** @description Role names to give on approval (default `user`). */
             roles?: string[] | null;
         };
-        /** @description One audit event. */
-        AuditEventView: {
+        /** @description A recorded event, as the audit API shows it. */
+        AuditEvent: {
             /** @description Who did it. */
             actor_user_id?: string | null;
             /** @description The credential used or affected. */
             credential_id?: string | null;
             /** @description Event-specific facts. */
             detail: Record<string, never>;
-            /** @description What happened. */
+            /** @description What happened (stored name; kept as text so old rows stay readable). */
             event_type: string;
-            /** @description Event id. */
+            /** @description Stable id. */
             id: string;
             /** @description Client address. */
             ip?: string | null;
             /**
              * Format: date-time
-             * @description UTC.
+             * @description When it happened (UTC).
              */
             occurred_at: string;
             /** @description The tenant. */
             organization_id?: string | null;
-            /** @description Request id (see the access log). */
+            /** @description Request id. */
             request_id?: string | null;
             /**
              * Format: int64
-             * @description Position in the hash chain.
+             * @description Position in the chain.
              */
             seq: number;
             /** @description Whom it concerned. */
@@ -1270,7 +1270,7 @@ export interface components {
         /** @description A page of audit events, newest first. */
         AuditPage: {
             /** @description This page's events. */
-            items: components["schemas"]["AuditEventView"][];
+            items: components["schemas"]["AuditEvent"][];
             /**
              * Format: int64
              * @description Size of the whole filtered list.
@@ -1305,13 +1305,10 @@ export interface components {
             used: number;
         };
         /** @description Where and how the chain breaks. */
-        ChainBreakView: {
-            /** @description The id of the event found there (absent when it is missing). */
+        ChainBreak: {
+            /** @description The id of the row found there (none when the row is missing). */
             id?: string | null;
-            /**
-             * @description What is wrong: edited, missing, not linked, keyed with a different secret, truncated
-             *     below the expected head, or a different hash at the expected head.
-             */
+            /** @description What is wrong. */
             reason: string;
             /**
              * Format: int64
@@ -1319,32 +1316,34 @@ export interface components {
              */
             seq: number;
         };
-        /** @description A chain position. */
-        ChainHeadView: {
+        /**
+         * @description A position in the chain: an event's `seq` and `hash` (`seq` 0 is the empty chain, whose hash
+         *     is 64 zeros). Written and parsed as `SEQ:HASH`.
+         */
+        ChainHead: {
             /** @description Hex hash of the event at `seq`. */
             hash: string;
             /**
              * Format: int64
-             * @description Event position (0 = the empty chain).
+             * @description Chain position.
              */
             seq: number;
         };
-        /** @description The outcome of walking the hash chain. */
-        ChainReportView: {
+        /** @description The outcome of a walk. */
+        ChainReport: {
             /**
              * Format: int64
-             * @description Events checked.
+             * @description How many rows were checked.
              */
             checked: number;
-            first_broken?: components["schemas"]["ChainBreakView"] | null;
+            first_broken?: components["schemas"]["ChainBreak"] | null;
             /** @description The last verified position: the newest event when intact, else the one before the break. */
-            head: components["schemas"]["ChainHeadView"];
-            /** @description Whether every event checked out (and the expected head, if given, is in the chain). */
+            head: components["schemas"]["ChainHead"];
+            /** @description Whether every row checked out (and the expected head, if given, is in the chain). */
             intact: boolean;
             /**
              * Format: int64
-             * @description Events from this position on are keyed with the server's audit secret; older ones
-             *     predate keying and carry plain SHA-256 hashes.
+             * @description Events from this position on are keyed; older ones predate keying (plain SHA-256).
              */
             keyed_from_seq: number;
         };
@@ -2651,7 +2650,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChainReportView"];
+                    "application/json": components["schemas"]["ChainReport"];
                 };
             };
             422: {

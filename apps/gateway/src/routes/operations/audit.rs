@@ -1,7 +1,7 @@
 //! The audit trail: list, verify the hash chain, export as CSV.
 
 use actix_web::{HttpResponse, get, web};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use owp_audit::{AuditEvent, AuditFilter, ChainHead, ChainReport, EventType};
 use owp_db::Page;
 use serde::{Deserialize, Serialize};
@@ -30,60 +30,11 @@ pub struct AuditQuery {
     until: Option<DateTime<Utc>>,
 }
 
-/// One audit event.
-#[derive(Serialize, ToSchema)]
-pub struct AuditEventView {
-    /// Event id.
-    id: String,
-    /// Position in the hash chain.
-    seq: i64,
-    /// UTC.
-    occurred_at: NaiveDateTime,
-    /// What happened.
-    event_type: String,
-    /// Who did it.
-    actor_user_id: Option<String>,
-    /// Whom it concerned.
-    subject_user_id: Option<String>,
-    /// The credential used or affected.
-    credential_id: Option<String>,
-    /// The tenant.
-    organization_id: Option<String>,
-    /// Client address.
-    ip: Option<String>,
-    /// Client software.
-    user_agent: Option<String>,
-    /// Request id (see the access log).
-    request_id: Option<String>,
-    /// Event-specific facts.
-    #[schema(value_type = Object)]
-    detail: serde_json::Value,
-}
-
-impl From<AuditEvent> for AuditEventView {
-    fn from(e: AuditEvent) -> Self {
-        Self {
-            id: e.id.to_string(),
-            seq: e.seq,
-            occurred_at: e.occurred_at,
-            event_type: e.event_type,
-            actor_user_id: e.actor_user_id,
-            subject_user_id: e.subject_user_id,
-            credential_id: e.credential_id,
-            organization_id: e.organization_id,
-            ip: e.ip,
-            user_agent: e.user_agent,
-            request_id: e.request_id,
-            detail: e.detail,
-        }
-    }
-}
-
 /// A page of audit events, newest first.
 #[derive(Serialize, ToSchema)]
 pub struct AuditPage {
     /// This page's events.
-    items: Vec<AuditEventView>,
+    items: Vec<AuditEvent>,
     /// Size of the whole filtered list.
     total: i64,
 }
@@ -132,7 +83,7 @@ pub async fn list(
         .run(move |conn| owp_audit::query(conn, &filter, page))
         .await?;
     Ok(web::Json(AuditPage {
-        items: found.items.into_iter().map(AuditEventView::from).collect(),
+        items: found.items,
         total: found.total,
     }))
 }
@@ -145,70 +96,12 @@ pub struct VerifyQuery {
     expect_head: Option<String>,
 }
 
-/// A chain position.
-#[derive(Serialize, ToSchema)]
-pub struct ChainHeadView {
-    /// Event position (0 = the empty chain).
-    seq: i64,
-    /// Hex hash of the event at `seq`.
-    hash: String,
-}
-
-/// Where and how the chain breaks.
-#[derive(Serialize, ToSchema)]
-pub struct ChainBreakView {
-    /// The chain position expected at the break.
-    seq: i64,
-    /// The id of the event found there (absent when it is missing).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
-    /// What is wrong: edited, missing, not linked, keyed with a different secret, truncated
-    /// below the expected head, or a different hash at the expected head.
-    reason: String,
-}
-
-/// The outcome of walking the hash chain.
-#[derive(Serialize, ToSchema)]
-pub struct ChainReportView {
-    /// Whether every event checked out (and the expected head, if given, is in the chain).
-    intact: bool,
-    /// Events checked.
-    checked: i64,
-    /// The last verified position: the newest event when intact, else the one before the break.
-    head: ChainHeadView,
-    /// Events from this position on are keyed with the server's audit secret; older ones
-    /// predate keying and carry plain SHA-256 hashes.
-    keyed_from_seq: i64,
-    /// The first event that does not fit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    first_broken: Option<ChainBreakView>,
-}
-
-impl From<ChainReport> for ChainReportView {
-    fn from(report: ChainReport) -> Self {
-        Self {
-            intact: report.intact,
-            checked: report.checked,
-            head: ChainHeadView {
-                seq: report.head.seq,
-                hash: report.head.hash,
-            },
-            keyed_from_seq: report.keyed_from_seq,
-            first_broken: report.first_broken.map(|b| ChainBreakView {
-                seq: b.seq,
-                id: b.id,
-                reason: b.reason,
-            }),
-        }
-    }
-}
-
 /// Walk the hash chain and name the first edited, missing, re-ordered or re-hashed event;
 /// with `expect_head`, also a tail cut off below that head.
 #[utoipa::path(
     tag = "audit",
     params(VerifyQuery),
-    responses((status = 200, body = ChainReportView), (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = ChainReport), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
 #[get("/audit/verify")]
@@ -216,7 +109,7 @@ pub async fn verify(
     state: web::Data<AppState>,
     _auth: Auth,
     query: web::Query<VerifyQuery>,
-) -> Result<web::Json<ChainReportView>, ApiError> {
+) -> Result<web::Json<ChainReport>, ApiError> {
     let expected = query
         .expect_head
         .as_deref()
@@ -229,7 +122,7 @@ pub async fn verify(
         .db
         .run(move |conn| owp_audit::verify(conn, &key, expected.as_ref()))
         .await?;
-    Ok(web::Json(report.into()))
+    Ok(web::Json(report))
 }
 
 const CSV_HEADER: &str = "id,seq,occurred_at,event_type,actor_user_id,subject_user_id,credential_id,organization_id,ip,user_agent,request_id,detail\n";
