@@ -18,7 +18,10 @@ declare -A allowed=(
   [owp-identity]="owp-credentials owp-rbac owp-audit owp-db"
   [owp-ollama-client]=""
   [owp-metering]="owp-db"
-  [owp-chat]="owp-metering owp-rbac owp-audit owp-ollama-client owp-db"
+  # chat → workshop is not in DESIGN §2's list: a model call resolves tool ids and agents with
+  # the workshop's visibility rule in the one pipeline every model API shares. Recorded in
+  # docs/decisions.md (chat resolves workshop content).
+  [owp-chat]="owp-workshop owp-metering owp-rbac owp-audit owp-ollama-client owp-db"
   [owp-workshop]="owp-rbac owp-audit owp-db"
   [owp-documents]="owp-rbac owp-audit owp-db"
   [owp-vectors]="owp-documents owp-ollama-client owp-rbac owp-audit owp-db"

@@ -3,6 +3,7 @@
 use owp_db::StoreError;
 use owp_metering::MeteringError;
 use owp_ollama_client::OllamaError;
+use owp_workshop::WorkshopError;
 
 /// Why a chat operation or model call was refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +26,9 @@ pub enum ChatError {
     /// A budget is used up, or metering failed.
     #[error(transparent)]
     Metering(#[from] MeteringError),
+    /// A tool or agent of the call was refused (unknown, invisible, not granted, inactive).
+    #[error(transparent)]
+    Workshop(#[from] WorkshopError),
     /// The store failed (including "not found" for objects the caller may not see).
     #[error(transparent)]
     Store(#[from] StoreError),

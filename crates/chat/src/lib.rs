@@ -27,7 +27,7 @@ pub mod turn;
 pub use error::{ChatError, describe_ollama};
 pub use grants::check_grants;
 pub use owp_metering::{Caller, Spend};
-pub use pipeline::{metered, spend_of, tool_calls_of};
+pub use pipeline::{ToolCall, metered, spend_of, tool_calls_of};
 
 use owp_rbac::Principal;
 

@@ -1,5 +1,5 @@
 //! Pieces every model API shares: Ollama's counts as a [`Spend`], a chat stream charged as it
-//! passes, tool calls in Ollama's shape, and the budget check at the start of a call.
+//! passes, tool calls with their ids, and the budget check at the start of a call.
 
 use chrono::NaiveDateTime;
 use futures_util::StreamExt;
@@ -16,16 +16,36 @@ pub fn spend_of(stats: &GenerationStats) -> Spend {
     Spend::from_counts(stats.prompt_eval_count, stats.eval_count)
 }
 
-/// Tool calls of a piece in Ollama's shape (`[{function: {name, arguments}}]`), or `null`.
-pub fn tool_calls_of(chunk: &ChatChunk) -> Value {
-    if chunk.message.tool_calls.is_empty() {
-        return Value::Null;
+/// A tool call the model made, with the id the client's `tool` answer names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ToolCall {
+    /// `call_<uuid v7>`: unique, so an answer can name the call it answers.
+    pub id: String,
+    /// The tool's (function's) name.
+    pub name: String,
+    /// The arguments, as the model produced them.
+    pub arguments: Value,
+}
+
+impl ToolCall {
+    /// How a reply's metadata keeps the call: Ollama's shape plus the id, so stored history
+    /// is sent back to Ollama as it is.
+    pub fn stored(&self) -> Value {
+        json!({"id": self.id, "function": {"name": self.name, "arguments": self.arguments}})
     }
+}
+
+/// The tool calls of a piece, each given a new id.
+pub fn tool_calls_of(chunk: &ChatChunk) -> Vec<ToolCall> {
     chunk
         .message
         .tool_calls
         .iter()
-        .map(|call| json!({"function": {"name": call.function.name, "arguments": call.function.arguments}}))
+        .map(|call| ToolCall {
+            id: format!("call_{}", uuid::Uuid::now_v7().simple()),
+            name: call.function.name.clone(),
+            arguments: call.function.arguments.clone(),
+        })
         .collect()
 }
 
@@ -76,7 +96,7 @@ mod tests {
             "message": {"role": "assistant", "content": "hi"}, "done": false
         }))
         .unwrap();
-        assert!(tool_calls_of(&chunk).is_null());
+        assert!(tool_calls_of(&chunk).is_empty());
         let chunk: ChatChunk = serde_json::from_value(json!({
             "model": "m", "created_at": "2026-01-01T00:00:00Z",
             "message": {"role": "assistant", "content": "",
@@ -84,9 +104,20 @@ mod tests {
             "done": false
         }))
         .unwrap();
+        let calls = tool_calls_of(&chunk);
         assert_eq!(
-            tool_calls_of(&chunk),
-            json!([{"function": {"name": "f", "arguments": {"x": 1}}}])
+            (calls[0].name.as_str(), &calls[0].arguments),
+            ("f", &json!({"x": 1}))
+        );
+        assert!(calls[0].id.starts_with("call_"));
+        assert_eq!(
+            calls[0].stored(),
+            json!({"id": calls[0].id, "function": {"name": "f", "arguments": {"x": 1}}})
+        );
+        assert_ne!(
+            tool_calls_of(&chunk)[0].id,
+            calls[0].id,
+            "every call gets its own id"
         );
     }
 }

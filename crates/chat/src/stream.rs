@@ -13,7 +13,7 @@ use owp_ollama_client::{ChatChunk, ChatStream, GenerationStats};
 use serde_json::{Value, json};
 
 use crate::conversations::{self, ReplyOutcome, Turn};
-use crate::{Caller, ChatError, Spend, spend_of, tool_calls_of};
+use crate::{Caller, ChatError, Spend, ToolCall, spend_of, tool_calls_of};
 
 /// Milliseconds since `started`.
 pub(crate) fn elapsed_ms(started: Instant) -> i64 {
@@ -59,14 +59,14 @@ impl ReplyLog {
         }
     }
 
-    fn absorb(&mut self, chunk: &ChatChunk) {
+    /// Takes in a piece and its tool calls (given their ids once, by the caller, so the
+    /// stored calls and the relayed ones agree).
+    fn absorb(&mut self, chunk: &ChatChunk, calls: &[ToolCall]) {
         self.content.push_str(&chunk.message.content);
         if !chunk.done {
             self.pieces += 1;
         }
-        if let Value::Array(calls) = tool_calls_of(chunk) {
-            self.tool_calls.extend(calls);
-        }
+        self.tool_calls.extend(calls.iter().map(ToolCall::stored));
     }
 
     /// The outcome of a reply cut off by `error`: what arrived, each piece counted as a token
@@ -141,18 +141,20 @@ pub struct Finished {
 /// One step of a streamed turn.
 #[derive(Debug)]
 pub enum TurnEvent {
-    /// A piece of the reply: its text and its tool calls (`null` when none).
+    /// A piece of the reply: its text and the tool calls it makes.
     Delta {
         /// The text.
         content: String,
-        /// Tool calls in Ollama's shape, or `null`.
-        tool_calls: Value,
+        /// Tool calls, each with its id (usually none).
+        tool_calls: Vec<ToolCall>,
     },
     /// The final piece arrived: its text (`tail`, possibly empty), then the reply stored —
     /// or the error that kept it from being stored.
     End {
         /// The final piece's text.
         tail: String,
+        /// Tool calls the final piece makes.
+        tool_calls: Vec<ToolCall>,
         /// How it ended, once stored.
         stored: Result<Finished, ChatError>,
     },
@@ -188,15 +190,17 @@ impl TurnRelay {
         }
         match self.upstream.next().await {
             Some(Ok(chunk)) if !chunk.done => {
-                self.log.absorb(&chunk);
+                let tool_calls = tool_calls_of(&chunk);
+                self.log.absorb(&chunk, &tool_calls);
                 Some(TurnEvent::Delta {
-                    tool_calls: tool_calls_of(&chunk),
+                    tool_calls,
                     content: chunk.message.content,
                 })
             }
             Some(Ok(last)) => {
                 self.finished = true;
-                self.log.absorb(&last);
+                let tool_calls = tool_calls_of(&last);
+                self.log.absorb(&last, &tool_calls);
                 let spend = spend_of(&last.stats);
                 let outcome = ReplyOutcome {
                     content: self.log.content.clone(),
@@ -213,6 +217,7 @@ impl TurnRelay {
                 });
                 Some(TurnEvent::End {
                     tail: last.message.content,
+                    tool_calls,
                     stored,
                 })
             }

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use chrono::NaiveDateTime;
 use owp_db::Database;
-use owp_db::ids::ConversationId;
+use owp_db::ids::{ConversationId, ToolId};
 use owp_db::time::Clock;
 use owp_ollama_client::OllamaClient;
 use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
@@ -14,12 +14,13 @@ use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
 use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
 use owp_ollama_client::ollama_rs::models::ModelOptions;
 use owp_rbac::Principal;
+use owp_workshop::tools;
 use serde_json::{Value, json};
 
 use crate::conversations::{self, Message, NewMessage, ReplyOutcome};
 use crate::pipeline::ensure_budget;
 use crate::stream::{ReplyLog, TurnRelay, elapsed_ms};
-use crate::{Caller, ChatError, Spend, caller_of, check_grants, spend_of, tool_calls_of};
+use crate::{Caller, ChatError, Spend, ToolCall, caller_of, check_grants, spend_of, tool_calls_of};
 
 /// What a turn asks for, as the client sent it.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +35,9 @@ pub struct TurnInput {
     pub options: Option<Value>,
     /// Tools in Ollama's function format.
     pub tools: Option<Vec<Value>>,
+    /// Stored tools (workshop ids) offered to the model: each must be visible to the caller
+    /// and granted.
+    pub tool_ids: Vec<String>,
 }
 
 /// A turn answered whole.
@@ -66,9 +70,65 @@ fn parse_options(options: Option<Value>) -> Result<Option<ModelOptions>, ChatErr
         .transpose()
 }
 
-fn to_chat_message(role: &str, content: &str) -> Result<ChatMessage, ChatError> {
-    serde_json::from_value(json!({"role": role, "content": content}))
+/// A message as Ollama reads it; `tool_calls` are the calls an assistant message made (stored
+/// with their ids, which Ollama ignores).
+fn to_chat_message(
+    role: &str,
+    content: &str,
+    tool_calls: &[Value],
+) -> Result<ChatMessage, ChatError> {
+    serde_json::from_value(json!({"role": role, "content": content, "tool_calls": tool_calls}))
         .map_err(|e| ChatError::invalid("messages", e.to_string()))
+}
+
+/// The stored tools `ids` as Ollama tool definitions, each checked by the workshop's
+/// visibility rule and the caller's grants (422 for an unknown or invisible id, 403 for one
+/// not granted).
+async fn stored_tools(
+    db: &Database,
+    principal: &Principal,
+    ids: &[String],
+) -> Result<Vec<ToolInfo>, ChatError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = ids
+        .iter()
+        .map(|raw| {
+            raw.parse::<ToolId>()
+                .map_err(|_| ChatError::invalid("tool_ids", format!("no such tool {raw}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let principal = principal.clone();
+    let tools = db
+        .run(move |conn| Ok::<_, ChatError>(tools::usable_tools(conn, &principal, &ids)?))
+        .await?;
+    tools
+        .iter()
+        .enumerate()
+        .map(|(i, tool)| crate::openai::tool_of(&tool.definition(), &format!("tool_ids[{i}]")))
+        .collect()
+}
+
+/// Each `tool` message naming a call must name one the conversation's model made.
+fn check_answers(history: &[Message], new: &[NewMessage]) -> Result<(), ChatError> {
+    let made = |id: &str| {
+        history
+            .iter()
+            .flat_map(conversations::tool_calls_in)
+            .any(|call| call["id"] == id)
+    };
+    for (i, message) in new.iter().enumerate() {
+        if let Some(id) = &message.tool_call_id
+            && !made(id)
+        {
+            return Err(ChatError::invalid(
+                format!("messages[{i}].tool_call_id"),
+                format!("{id:?} answers no tool call of this conversation"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The request Ollama gets: the stored history, then the turn's new messages.
@@ -79,13 +139,19 @@ fn ollama_request(
     options: Option<ModelOptions>,
     tools: Vec<ToolInfo>,
 ) -> Result<ChatMessageRequest, ChatError> {
-    let said = history
+    let said = history.iter().map(|m| {
+        (
+            m.role.as_str(),
+            m.content.as_str(),
+            conversations::tool_calls_in(m),
+        )
+    });
+    let adding = new
         .iter()
-        .map(|m| (m.role.as_str(), m.content.as_str()));
-    let adding = new.iter().map(|m| (m.role.as_str(), m.content.as_str()));
+        .map(|m| (m.role.as_str(), m.content.as_str(), &[][..]));
     let messages = said
         .chain(adding)
-        .map(|(role, content)| to_chat_message(role, content))
+        .map(|(role, content, calls)| to_chat_message(role, content, calls))
         .collect::<Result<Vec<_>, _>>()?;
     let mut request = ChatMessageRequest::new(model.to_owned(), messages);
     if let Some(options) = options {
@@ -120,8 +186,9 @@ impl Prepared {
     }
 }
 
-/// Checks in the order the API promises (tools parse, grants, messages, conversation id,
-/// options, budget), then reads the named conversation's history.
+/// Checks in the order the API promises (tools parse, grants, stored tools, messages,
+/// conversation id, options, budget), then reads the named conversation's history and checks
+/// that tool answers name its calls.
 async fn prepare(
     db: &Database,
     principal: &Principal,
@@ -129,12 +196,13 @@ async fn prepare(
     at: NaiveDateTime,
 ) -> Result<Prepared, ChatError> {
     let started = Instant::now();
-    let tools = parse_tools(input.tools.as_deref())?;
+    let mut tools = parse_tools(input.tools.as_deref())?;
     let model = check_grants(
         principal,
         &input.model,
         tools.iter().map(|t| t.function.name.as_str()),
     )?;
+    tools.extend(stored_tools(db, principal, &input.tool_ids).await?);
     conversations::check_messages(&input.messages)?;
     let conversation = input
         .conversation_id
@@ -154,6 +222,7 @@ async fn prepare(
         }
         None => Vec::new(),
     };
+    check_answers(&history, &input.messages)?;
     let request = ollama_request(&model, &history, &input.messages, options, tools)?;
     Ok(Prepared {
         caller,
@@ -182,7 +251,10 @@ pub async fn reply_whole(
         content: reply.message.content.clone(),
         spend: spend_of(&reply.stats),
         processing_time_ms: elapsed_ms(prepared.started),
-        metadata: json!({"done_reason": reply.done_reason, "tool_calls": tool_calls_of(&reply)}),
+        metadata: json!({
+            "done_reason": reply.done_reason,
+            "tool_calls": tool_calls_of(&reply).iter().map(ToolCall::stored).collect::<Vec<_>>(),
+        }),
         complete: true,
     };
     let spend = outcome.spend;
@@ -234,6 +306,7 @@ mod tests {
         NewMessage {
             role: role.into(),
             content: content.into(),
+            tool_call_id: None,
         }
     }
 
@@ -251,6 +324,38 @@ mod tests {
         assert_eq!(sent["messages"][0]["role"], "system");
         assert_eq!(sent["messages"][1]["content"], "hi");
         assert!(request.tools.is_empty());
+    }
+
+    #[test]
+    fn stored_tool_calls_go_back_to_the_model_and_answers_must_name_them() {
+        let call = json!({"id": "call_1", "function": {"name": "f", "arguments": {"x": 1}}});
+        let history = vec![Message {
+            id: owp_db::ids::MessageId::new(),
+            role: "assistant".into(),
+            content: String::new(),
+            model: Some("m".into()),
+            tokens_used: None,
+            processing_time_ms: None,
+            metadata: json!({"tool_calls": [call]}),
+            incomplete: false,
+            created_at: chrono::NaiveDateTime::default(),
+        }];
+        let answer = |id: &str| NewMessage {
+            tool_call_id: Some(id.into()),
+            ..said("tool", "42")
+        };
+        let request = ollama_request("m", &history, &[answer("call_1")], None, Vec::new()).unwrap();
+        let sent = serde_json::to_value(&request).unwrap();
+        assert_eq!(
+            sent["messages"][0]["tool_calls"][0]["function"]["name"],
+            "f"
+        );
+        assert_eq!(sent["messages"][1]["role"], "tool");
+        assert!(check_answers(&history, &[answer("call_1")]).is_ok());
+        let Err(ChatError::Invalid(field, _)) = check_answers(&history, &[answer("call_2")]) else {
+            panic!("an answer to a call never made must be refused");
+        };
+        assert_eq!(field, "messages[0].tool_call_id");
     }
 
     #[test]

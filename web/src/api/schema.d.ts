@@ -1378,6 +1378,11 @@ export interface components {
             options?: Record<string, never> | null;
             /** @description Stream as Server-Sent Events (default) or answer once. */
             stream?: boolean;
+            /**
+             * @description Stored tools (`/api/v1/tools` ids) offered to the model; each must be visible to you
+             *     and granted.
+             */
+            tool_ids?: string[];
             /** @description Tools in Ollama's function format; only tools granted to you. */
             tools?: Record<string, never>[] | null;
         };
@@ -2303,6 +2308,8 @@ export interface components {
             content: string;
             /** @description `system`, `user`, `assistant` or `tool`. */
             role: string;
+            /** @description For a `tool` message: the id of the tool call it answers (from the `tool_call` event). */
+            tool_call_id?: string | null;
         };
         /** @description A usage report. */
         UsageReport: {
@@ -2984,7 +2991,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description with `stream: false`; otherwise `text/event-stream`: `start` {conversation_id, message_id}, `delta` {content, tool_calls?}, then `done` {usage, timings, done_reason} or `error` {status, detail} */
+            /** @description with `stream: false`; otherwise `text/event-stream`: `start` {conversation_id, message_id}, `delta` {content}, `tool_call` {id, name, arguments} (answer it with a `tool` message naming `tool_call_id` in the next turn), then `done` {usage, timings, done_reason} or `error` {status, detail} */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3004,6 +3011,15 @@ export interface operations {
             };
             /** @description unknown conversation or model */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a field is malformed: unknown role, unknown or invisible tool id, an answer to a tool call never made */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -166,6 +166,7 @@ impl From<owp_chat::ChatError> for ApiError {
             ChatError::Ollama(err) => err.into(),
             ChatError::Broken(detail) => ApiError::BadGateway(detail),
             ChatError::Metering(err) => err.into(),
+            ChatError::Workshop(err) => err.into(),
             ChatError::Store(err) => err.into(),
         }
     }

@@ -2,6 +2,7 @@
 //! rendering, search, bad input), sharing (the visibility rule with projects) and tools
 //! (schema faults, grants). One test binary; the helpers live here.
 
+mod chat_tools;
 mod prompts;
 mod sharing;
 mod tools;

@@ -72,12 +72,15 @@ pub struct Message {
 }
 
 /// A message the caller adds to a conversation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewMessage {
     /// One of [`ROLES`].
     pub role: String,
     /// The text.
     pub content: String,
+    /// For a `tool` message: the id of the tool call it answers (kept in the message's
+    /// metadata, so the conversation shows which call each result belongs to).
+    pub tool_call_id: Option<String>,
 }
 
 /// A turn in progress: where the reply goes.
@@ -187,5 +190,22 @@ pub fn check_messages(new: &[NewMessage]) -> Result<(), ChatError> {
             format!("unknown role {:?}; use one of {}", m.role, ROLES.join(", ")),
         ));
     }
+    if let Some(i) = new
+        .iter()
+        .position(|m| m.tool_call_id.is_some() && m.role != "tool")
+    {
+        return Err(ChatError::invalid(
+            format!("messages[{i}].tool_call_id"),
+            "only a tool message answers a tool call",
+        ));
+    }
     Ok(())
+}
+
+/// The tool calls stored with an assistant message (`[{id, function: {name, arguments}}]`);
+/// empty for other messages.
+pub fn tool_calls_in(message: &Message) -> &[Value] {
+    message.metadata["tool_calls"]
+        .as_array()
+        .map_or(&[], Vec::as_slice)
 }

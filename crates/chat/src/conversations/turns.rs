@@ -11,7 +11,7 @@ use owp_metering::usage::record_usage;
 
 use super::{
     DERIVED_TITLE_CHARS, Message, MessageRow, NewMessage, ReplyOutcome, Turn, check_messages,
-    create_conversation, get_conversation,
+    create_conversation, get_conversation, tool_calls_in,
 };
 use crate::{Caller, ChatError};
 
@@ -25,14 +25,18 @@ pub fn history(
     get_conversation(conn, user, id)?;
     let rows: Vec<MessageRow> = messages::table
         .filter(messages::conversation_id.eq(id.to_string()))
-        .filter(messages::content.ne(""))
         .order((messages::created_at.asc(), messages::id.asc()))
         .select(MessageRow::as_select())
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(Message::try_from)
-        .collect::<Result<_, _>>()?)
+    let mut said = Vec::with_capacity(rows.len());
+    for row in rows {
+        let message = Message::try_from(row)?;
+        // An empty reply says nothing, unless it is the model calling tools.
+        if !message.content.is_empty() || !tool_calls_in(&message).is_empty() {
+            said.push(message);
+        }
+    }
+    Ok(said)
 }
 
 fn title_from(new: &[NewMessage]) -> String {
@@ -89,7 +93,7 @@ pub fn begin_turn(
         }
         let reply = NewMessage {
             role: "assistant".into(),
-            content: String::new(),
+            ..NewMessage::default()
         };
         let reply_id = insert_message(conn, conversation_id, &reply, Some(model), stamp)?;
         Ok(Turn {
@@ -107,6 +111,10 @@ fn insert_message(
     at: NaiveDateTime,
 ) -> Result<MessageId, ChatError> {
     let id = MessageId::new();
+    let metadata = match &message.tool_call_id {
+        Some(call) => serde_json::json!({ "tool_call_id": call }).to_string(),
+        None => "{}".to_owned(),
+    };
     diesel::insert_into(messages::table)
         .values((
             messages::id.eq(id.to_string()),
@@ -114,7 +122,7 @@ fn insert_message(
             messages::role.eq(&message.role),
             messages::content.eq(&message.content),
             messages::model.eq(model),
-            messages::metadata.eq("{}"),
+            messages::metadata.eq(metadata),
             messages::incomplete.eq(model.is_some()),
             messages::created_at.eq(at),
         ))
@@ -158,6 +166,7 @@ mod tests {
         NewMessage {
             role: role.into(),
             content: content.into(),
+            tool_call_id: None,
         }
     }
 
@@ -180,5 +189,14 @@ mod tests {
         assert!(check_messages(&[]).is_err());
         assert!(check_messages(&[said("robot", "hi")]).is_err());
         assert!(check_messages(&[said("user", "hi")]).is_ok());
+        let answer = |role: &str| NewMessage {
+            tool_call_id: Some("call_1".into()),
+            ..said(role, "42")
+        };
+        assert!(check_messages(&[answer("tool")]).is_ok());
+        let Err(ChatError::Invalid(field, _)) = check_messages(&[answer("user")]) else {
+            panic!("a user message cannot answer a tool call");
+        };
+        assert_eq!(field, "messages[0].tool_call_id");
     }
 }

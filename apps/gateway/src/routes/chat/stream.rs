@@ -1,13 +1,14 @@
 //! The SSE framing of `POST /api/v1/chat`: `start`, a `delta` per piece as it arrives (never
-//! buffered), then `done` or `error`. The turn's bookkeeping — storing the reply complete, or
+//! buffered) and a `tool_call` {id, name, arguments} per call the model makes, then `done` or
+//! `error`. The turn's bookkeeping — storing the reply complete, or
 //! incomplete when Ollama fails or the client goes away — is `owp_chat::stream`'s.
 
 use actix_web::ResponseError;
 use actix_web::web::Bytes;
 use futures_util::stream::{self, Stream, StreamExt};
-use owp_chat::Spend;
 use owp_chat::conversations::Turn;
 use owp_chat::stream::{Finished, TurnEvent, TurnRelay};
+use owp_chat::{Spend, ToolCall};
 use serde_json::{Value, json};
 
 use crate::http::problem::ApiError;
@@ -55,6 +56,16 @@ fn error_event(err: ApiError) -> Bytes {
     )
 }
 
+/// A `delta` for the text (skipped when empty, unless `always`), then a `tool_call` per call.
+fn said(out: &mut Vec<u8>, content: &str, tool_calls: &[ToolCall], always: bool) {
+    if always || !content.is_empty() {
+        out.extend_from_slice(&event("delta", &json!({ "content": content })));
+    }
+    for call in tool_calls {
+        out.extend_from_slice(&event("tool_call", &json!(call)));
+    }
+}
+
 /// The bytes of one step of the turn.
 fn frame(turn: &Turn, step: TurnEvent) -> Bytes {
     match step {
@@ -62,17 +73,17 @@ fn frame(turn: &Turn, step: TurnEvent) -> Bytes {
             content,
             tool_calls,
         } => {
-            let mut delta = json!({ "content": content });
-            if !tool_calls.is_null() {
-                delta["tool_calls"] = tool_calls;
-            }
-            event("delta", &delta)
-        }
-        TurnEvent::End { tail, stored } => {
             let mut out = Vec::new();
-            if !tail.is_empty() {
-                out.extend_from_slice(&event("delta", &json!({ "content": tail })));
-            }
+            said(&mut out, &content, &tool_calls, tool_calls.is_empty());
+            Bytes::from(out)
+        }
+        TurnEvent::End {
+            tail,
+            tool_calls,
+            stored,
+        } => {
+            let mut out = Vec::new();
+            said(&mut out, &tail, &tool_calls, false);
             match stored {
                 Ok(done) => out.extend_from_slice(&done_event(turn, &done)),
                 Err(err) => out.extend_from_slice(&error_event(err.into())),

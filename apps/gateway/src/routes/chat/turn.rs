@@ -21,6 +21,8 @@ pub struct TurnMessage {
     role: String,
     /// The text.
     content: String,
+    /// For a `tool` message: the id of the tool call it answers (from the `tool_call` event).
+    tool_call_id: Option<String>,
 }
 
 fn stream_by_default() -> bool {
@@ -43,6 +45,10 @@ pub struct ChatRequest {
     /// Tools in Ollama's function format; only tools granted to you.
     #[schema(value_type = Option<Vec<Object>>)]
     tools: Option<Vec<Value>>,
+    /// Stored tools (`/api/v1/tools` ids) offered to the model; each must be visible to you
+    /// and granted.
+    #[serde(default)]
+    tool_ids: Vec<String>,
     /// Stream as Server-Sent Events (default) or answer once.
     #[serde(default = "stream_by_default")]
     stream: bool,
@@ -65,9 +71,10 @@ pub struct ChatAnswer {
     tag = "chat",
     request_body = ChatRequest,
     responses(
-        (status = 200, body = ChatAnswer, description = "with `stream: false`; otherwise `text/event-stream`: `start` {conversation_id, message_id}, `delta` {content, tool_calls?}, then `done` {usage, timings, done_reason} or `error` {status, detail}"),
+        (status = 200, body = ChatAnswer, description = "with `stream: false`; otherwise `text/event-stream`: `start` {conversation_id, message_id}, `delta` {content}, `tool_call` {id, name, arguments} (answer it with a `tool` message naming `tool_call_id` in the next turn), then `done` {usage, timings, done_reason} or `error` {status, detail}"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "model or tool not granted"),
         (status = 404, body = Problem, content_type = "application/problem+json", description = "unknown conversation or model"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "a field is malformed: unknown role, unknown or invisible tool id, an answer to a tool call never made"),
         (status = 429, body = Problem, content_type = "application/problem+json", description = "a token budget is used up"),
         (status = 503, body = Problem, content_type = "application/problem+json", description = "Ollama is unreachable"),
     ),
@@ -88,11 +95,13 @@ pub async fn chat(
             .map(|m| NewMessage {
                 role: m.role,
                 content: m.content,
+                tool_call_id: m.tool_call_id,
             })
             .collect(),
         conversation_id: body.conversation_id,
         options: body.options,
         tools: body.tools,
+        tool_ids: body.tool_ids,
     };
     let (db, ollama, clock) = (&state.db, &state.ollama_client, owp_db::time::now);
     if body.stream {
