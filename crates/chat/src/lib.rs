@@ -13,6 +13,7 @@
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
 pub mod budgets;
+mod content;
 pub mod conversations;
 pub mod embeddings;
 mod error;

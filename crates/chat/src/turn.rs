@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use chrono::NaiveDateTime;
 use owp_db::Database;
-use owp_db::ids::{ConversationId, ToolId};
+use owp_db::ids::ConversationId;
 use owp_db::time::Clock;
 use owp_ollama_client::OllamaClient;
 use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
@@ -14,9 +14,9 @@ use owp_ollama_client::ollama_rs::generation::chat::request::ChatMessageRequest;
 use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
 use owp_ollama_client::ollama_rs::models::ModelOptions;
 use owp_rbac::Principal;
-use owp_workshop::tools;
 use serde_json::{Value, json};
 
+use crate::content::{check_answers, stored_tools};
 use crate::conversations::{self, Message, NewMessage, ReplyOutcome};
 use crate::pipeline::ensure_budget;
 use crate::stream::{ReplyLog, TurnRelay, elapsed_ms};
@@ -79,56 +79,6 @@ fn to_chat_message(
 ) -> Result<ChatMessage, ChatError> {
     serde_json::from_value(json!({"role": role, "content": content, "tool_calls": tool_calls}))
         .map_err(|e| ChatError::invalid("messages", e.to_string()))
-}
-
-/// The stored tools `ids` as Ollama tool definitions, each checked by the workshop's
-/// visibility rule and the caller's grants (422 for an unknown or invisible id, 403 for one
-/// not granted).
-async fn stored_tools(
-    db: &Database,
-    principal: &Principal,
-    ids: &[String],
-) -> Result<Vec<ToolInfo>, ChatError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids = ids
-        .iter()
-        .map(|raw| {
-            raw.parse::<ToolId>()
-                .map_err(|_| ChatError::invalid("tool_ids", format!("no such tool {raw}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let principal = principal.clone();
-    let tools = db
-        .run(move |conn| Ok::<_, ChatError>(tools::usable_tools(conn, &principal, &ids)?))
-        .await?;
-    tools
-        .iter()
-        .enumerate()
-        .map(|(i, tool)| crate::openai::tool_of(&tool.definition(), &format!("tool_ids[{i}]")))
-        .collect()
-}
-
-/// Each `tool` message naming a call must name one the conversation's model made.
-fn check_answers(history: &[Message], new: &[NewMessage]) -> Result<(), ChatError> {
-    let made = |id: &str| {
-        history
-            .iter()
-            .flat_map(conversations::tool_calls_in)
-            .any(|call| call["id"] == id)
-    };
-    for (i, message) in new.iter().enumerate() {
-        if let Some(id) = &message.tool_call_id
-            && !made(id)
-        {
-            return Err(ChatError::invalid(
-                format!("messages[{i}].tool_call_id"),
-                format!("{id:?} answers no tool call of this conversation"),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The request Ollama gets: the stored history, then the turn's new messages.
