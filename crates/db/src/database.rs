@@ -153,7 +153,9 @@ impl Database {
     }
 }
 
-async fn spawn_blocking<T, F>(work: F) -> Result<T, StoreError>
+/// Runs CPU-heavy `work` (argon2) on the blocking pool, so it never stalls an async worker and
+/// holds no pooled connection while it runs.
+pub async fn spawn_blocking<T, F>(work: F) -> Result<T, StoreError>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,

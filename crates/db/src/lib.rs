@@ -25,7 +25,7 @@ pub mod schema;
 pub mod time;
 
 pub use connection::{AnyBackend, AnyConnection, Backend, DatabaseUrl, UrlError};
-pub use database::{Database, Readiness};
+pub use database::{Database, Readiness, spawn_blocking};
 pub use error::StoreError;
 pub use migrations::{pending_migrations, run_migrations};
 pub use paging::{Page, PageError, Paged};

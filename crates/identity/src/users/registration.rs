@@ -4,8 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::Connection;
 use owp_audit::{AuditContext, EventType};
-use owp_credentials::store_password_hash;
-use owp_db::AnyConnection;
+use owp_credentials::{
+    hash_password, password_hash_of, store_password_hash, validate_new_password, verify_password,
+};
+use owp_db::{AnyConnection, Database, StoreError, spawn_blocking};
 use owp_rbac::{Principal, resolve_role_names};
 
 use super::store::{NewUser, User, UserStatus, create_user_with_password};
@@ -79,21 +81,39 @@ pub fn register(
     })
 }
 
-/// Stores the caller's new password (already checked against the current one and hashed by the
-/// caller) and ends every other session of the account; audited `password_changed`.
-pub fn change_own_password(
-    conn: &mut AnyConnection,
+/// Changes the caller's own password: the new one must follow the rules (422 naming
+/// `new_password`) and `current` must be the stored one (422 naming `current_password`); then
+/// the new hash is stored and every other session of the account ends, audited
+/// `password_changed`, in one transaction. Argon2 runs on the blocking pool between two short
+/// store visits, so no pooled connection waits on it.
+pub async fn change_own_password(
+    db: &Database,
     principal: &Principal,
-    ctx: &AuditContext,
-    phc: &str,
+    ctx: AuditContext,
+    current: String,
+    new: String,
     at: NaiveDateTime,
 ) -> Result<(), IdentityError> {
-    conn.transaction(|conn| {
-        let user = principal.user_id;
-        store_password_hash(conn, ctx, user, phc, EventType::PasswordChanged, at)?;
-        close_other_sessions(conn, user, principal.session_id, at)?;
-        Ok(())
+    validate_new_password(&new)
+        .map_err(|e| IdentityError::Invalid("new_password", e.to_string()))?;
+    let user = principal.user_id;
+    let stored = db.run(move |conn| password_hash_of(conn, user)).await?;
+    let hashed = spawn_blocking(move || {
+        let matches = stored.is_some_and(|(_, phc)| verify_password(&phc, &current));
+        matches.then(|| hash_password(&new))
     })
+    .await?
+    .ok_or_else(|| IdentityError::Invalid("current_password", "is not correct".into()))?
+    .map_err(|e| IdentityError::Store(StoreError::Internal(e.to_string())))?;
+    let session = principal.session_id;
+    db.run(move |conn| {
+        conn.transaction(|conn| {
+            store_password_hash(conn, &ctx, user, &hashed, EventType::PasswordChanged, at)?;
+            close_other_sessions(conn, user, session, at)?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// The caller's own account and organization ("who am I"), read together.

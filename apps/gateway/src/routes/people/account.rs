@@ -1,7 +1,6 @@
 //! The caller's own account: who am I, change my password, register.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use owp_credentials::{hash_password, password_hash_of, validate_new_password, verify_password};
 use owp_identity::users::{self, UserStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -103,27 +102,17 @@ pub async fn change_password(
     body: web::Json<ChangePassword>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    validate_new_password(&body.new_password)
-        .map_err(|e| ApiError::invalid_field("new_password", e.to_string()))?;
-    let user = auth.0.user_id;
-    let current = state
-        .db
-        .run(move |conn| password_hash_of(conn, user))
-        .await?;
-    let new_hash = web::block(move || {
-        let matches = current.is_some_and(|(_, phc)| verify_password(&phc, &body.current_password));
-        matches.then(|| hash_password(&body.new_password))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?
-    .ok_or_else(|| ApiError::invalid_field("current_password", "is not correct"))?
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
     let ctx = auth.audit(&req, &state);
     let at = owp_db::time::now();
-    state
-        .db
-        .run(move |conn| users::change_own_password(conn, &auth.0, &ctx, &new_hash, at))
-        .await?;
+    users::change_own_password(
+        &state.db,
+        &auth.0,
+        ctx,
+        body.current_password,
+        body.new_password,
+        at,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
