@@ -115,11 +115,6 @@ pub struct RenameConversation {
     title: String,
 }
 
-fn parse_id(raw: &str) -> Result<ConversationId, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::NotFound("not found".into()))
-}
-
 /// Your conversations.
 #[utoipa::path(
     tag = "chat",
@@ -161,16 +156,11 @@ pub async fn create(
     let body = body.into_inner();
     let caller = owp_chat::caller_of(&auth.0);
     let title = body.title.unwrap_or_else(|| "New conversation".into());
+    let at = owp_db::time::now();
     let created = state
         .db
         .run(move |conn| {
-            conversations::create_conversation(
-                conn,
-                &caller,
-                &title,
-                body.model.as_deref(),
-                owp_db::time::now(),
-            )
+            conversations::create_conversation(conn, &caller, &title, body.model.as_deref(), at)
         })
         .await?;
     Ok(HttpResponse::Created().json(ConversationView::from(created)))
@@ -187,9 +177,9 @@ pub async fn create(
 pub async fn get(
     state: web::Data<AppState>,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<ConversationId>,
 ) -> Result<web::Json<ConversationView>, ApiError> {
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let user = auth.0.user_id;
     let found = state
         .db
@@ -210,17 +200,16 @@ pub async fn get(
 pub async fn rename(
     state: web::Data<AppState>,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<ConversationId>,
     body: web::Json<RenameConversation>,
 ) -> Result<web::Json<ConversationView>, ApiError> {
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let user = auth.0.user_id;
     let title = body.into_inner().title;
+    let at = owp_db::time::now();
     let renamed = state
         .db
-        .run(move |conn| {
-            conversations::rename_conversation(conn, user, id, &title, owp_db::time::now())
-        })
+        .run(move |conn| conversations::rename_conversation(conn, user, id, &title, at))
         .await?;
     Ok(web::Json(renamed.into()))
 }
@@ -236,9 +225,9 @@ pub async fn rename(
 pub async fn remove(
     state: web::Data<AppState>,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<ConversationId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let user = auth.0.user_id;
     state
         .db
@@ -258,10 +247,10 @@ pub async fn remove(
 pub async fn messages(
     state: web::Data<AppState>,
     auth: Auth,
-    id: web::Path<String>,
+    id: web::Path<ConversationId>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<MessageList>, ApiError> {
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let window = page(query.limit, query.offset)?;
     let user = auth.0.user_id;
     let found = state
