@@ -226,7 +226,7 @@ export function Projects() {
     setOpenId(project.id);
     setNotice(message);
     setHasContent(null);
-    requestAnimationFrame(() => panel.current?.scrollIntoView({ block: "start", behavior: "smooth" }));
+    requestAnimationFrame(() => panel.current?.scrollIntoView?.({ block: "start", behavior: "smooth" }));
   };
 
   const remove = useAction(async (project: Project, cascade: boolean) => {

@@ -40,6 +40,7 @@ import {
 } from "../content/variables";
 import type { Values, VariableDraft } from "../content/variables";
 import { useLoad } from "../hooks";
+import { guardLeaving } from "../router";
 import { useSession } from "../session";
 
 /** What the editor holds, all as typed. */
@@ -452,6 +453,17 @@ export function Prompts() {
     [all.data],
   );
   const items = list.data?.items ?? [];
+  // Unsaved edits: leaving the screen (in the app, reload, close) asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    return guardLeaving(() =>
+      confirm({
+        action: "Leave without saving",
+        object: current?.name ?? "new prompt",
+        consequence: "Your unsaved changes in the prompt editor are lost.",
+      }),
+    );
+  }, [dirty, confirm, current?.name]);
 
   const leaveEditor = async () =>
     !dirty ||
@@ -466,7 +478,7 @@ export function Prompts() {
     setCreating(prompt === null);
     setOpenId(prompt?.id ?? null);
     setCurrent(prompt);
-    requestAnimationFrame(() => panel.current?.scrollIntoView({ block: "start", behavior: "smooth" }));
+    requestAnimationFrame(() => panel.current?.scrollIntoView?.({ block: "start", behavior: "smooth" }));
   };
   const refresh = () => {
     void list.reload();

@@ -165,7 +165,7 @@ export function Tools() {
     setNotice(null);
     setCreating(tool === null);
     setCurrent(tool);
-    requestAnimationFrame(() => panel.current?.scrollIntoView({ block: "start", behavior: "smooth" }));
+    requestAnimationFrame(() => panel.current?.scrollIntoView?.({ block: "start", behavior: "smooth" }));
   };
   const remove = useAction(async (tool: Tool) => {
     const ok = await confirm({
