@@ -341,6 +341,8 @@ function Versions({ prompt, dirty, onRestored }: { prompt: Prompt; dirty: boolea
 
 /** Render with values, read the text, and run it against a model (a stored chat). */
 function TryIt({ prompt }: { prompt: Prompt }) {
+  // Running needs a model; reading and rendering do not.
+  const canRun = useSession().can("models:use");
   const [values, setValues] = useState<Values>(() => initialValues(prompt.variables));
   const [missing, setMissing] = useState<string[]>([]);
   const [rendered, setRendered] = useState<Rendered | null>(null);
@@ -394,7 +396,8 @@ function TryIt({ prompt }: { prompt: Prompt }) {
           void render.run();
         }}
       >
-        <VariableInputs variables={prompt.variables} values={values} onChange={setValues} error={render.error} />
+        <p className="muted small-text">Uses the saved version {prompt.version}.</p>
+        <VariableInputs variables={prompt.variables} values={values} onChange={setValues} error={run.error ?? render.error} />
         {missing.length > 0 && (
           <p className="message warning" role="alert">
             Fill in {missing.join(", ")} first.
@@ -411,18 +414,20 @@ function TryIt({ prompt }: { prompt: Prompt }) {
           <pre data-testid="rendered-text">{rendered.text}</pre>
         </div>
       )}
-      <div className="inline-form">
-        <ModelPicker value={model} onChange={setModel} filter={chatModels} />
-        {reply?.streaming ? (
-          <button type="button" className="danger" onClick={() => abort.current?.abort()}>
-            Stop
-          </button>
-        ) : (
-          <button type="button" disabled={!model || run.busy} onClick={() => void run.run()}>
-            Run with model
-          </button>
-        )}
-      </div>
+      {canRun && (
+        <div className="inline-form">
+          <ModelPicker value={model} onChange={setModel} filter={chatModels} />
+          {reply?.streaming ? (
+            <button type="button" className="danger" onClick={() => abort.current?.abort()}>
+              Stop
+            </button>
+          ) : (
+            <button type="button" disabled={!model || run.busy} onClick={() => void run.run()}>
+              Run with model
+            </button>
+          )}
+        </div>
+      )}
       <ErrorBox error={run.error} fields={variableFields(prompt.variables)} />
       {reply && (
         <div className="message assistant try-reply" data-role="assistant">
