@@ -52,7 +52,7 @@ export async function contentSteps(ctx) {
     await variable("topic").getByLabel("Description").fill("What to explain");
     await variable("audience").getByLabel("Type").selectOption("select");
     await variable("audience").getByLabel("Options (one per line)").fill("beginner\nexpert");
-    await variable("audience").getByLabel("Default").fill("beginner");
+    await variable("audience").getByLabel("Default").selectOption("beginner");
     await editor().getByLabel("Tags").fill("rust, teaching");
     await shot("30-prompt-new");
     await editor().getByRole("button", { name: "Create prompt" }).click();

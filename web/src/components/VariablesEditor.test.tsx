@@ -26,7 +26,9 @@ describe("VariablesEditor", () => {
     expect(within(tone).queryByLabelText("Options (one per line)")).toBeNull();
     fireEvent.change(within(tone).getByLabelText("Type"), { target: { value: "select" } });
     fireEvent.change(within(tone).getByLabelText("Options (one per line)"), { target: { value: "friendly\nformal" } });
-    fireEvent.change(within(tone).getByLabelText("Default"), { target: { value: "formal" } });
+    const def = within(tone).getByLabelText("Default") as HTMLSelectElement;
+    expect(Array.from(def.options).map((o) => o.value)).toEqual(["", "friendly", "formal"]);
+    fireEvent.change(def, { target: { value: "formal" } });
     fireEvent.click(within(tone).getByLabelText("Required"));
 
     fireEvent.click(screen.getByRole("button", { name: "Remove variable 2" }));

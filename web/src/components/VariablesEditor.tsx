@@ -1,7 +1,7 @@
 /** The declared variables of a prompt: add, change and remove them; server faults sit beside each field. */
 import { useId } from "react";
 import type { ReactNode } from "react";
-import { VARIABLE_TYPES, emptyVariable } from "../content/variables";
+import { VARIABLE_TYPES, emptyVariable, splitOptions } from "../content/variables";
 import type { VariableDraft } from "../content/variables";
 import type { VariableType } from "../api/types";
 import { Field, fieldError } from "./forms";
@@ -53,7 +53,21 @@ export function VariablesEditor({ variables, onChange, error, disabled }: Props)
                 </select>
               )}
             </Labelled>
-            {v.type === "boolean" ? (
+            {v.type === "select" ? (
+              <Labelled label="Default" error={err(i, "default")}>
+                {(id) => (
+                  <select id={id} value={v.default} onChange={(e) => set(i, { default: e.target.value })}>
+                    <option value="">none</option>
+                    {v.default && !splitOptions(v.options).includes(v.default) && <option value={v.default}>{v.default}</option>}
+                    {splitOptions(v.options).map((o) => (
+                      <option key={o} value={o}>
+                        {o}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Labelled>
+            ) : v.type === "boolean" ? (
               <Labelled label="Default" error={err(i, "default")}>
                 {(id) => (
                   <select id={id} value={v.default} onChange={(e) => set(i, { default: e.target.value })}>
