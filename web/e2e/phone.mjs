@@ -38,10 +38,23 @@ export async function phoneSteps(ctx) {
     await shot("20-phone-drawer");
     await page.keyboard.press("Escape");
     await page.getByRole("button", { name: "Menu", expanded: false }).waitFor();
-    for (const label of ["Users", "Pending approvals", "Models", "Usage", "Audit log", "Profile"]) {
+    for (const label of ["Users", "Pending approvals", "Prompts", "Tools", "Projects", "Models", "Usage", "Audit log", "Profile"]) {
       await go(label);
       await noSidewaysScroll(label);
     }
+  });
+
+  await step("phone: a prompt opens with its editor, history and try-it, nothing scrolls sideways", async () => {
+    await go("Prompts");
+    await page.getByRole("list", { name: "Prompts" }).getByRole("button", { name: /Explain a topic/ }).click();
+    await page.getByRole("region", { name: "Version history" }).getByRole("list", { name: /^Changes from version/ }).waitFor();
+    await noSidewaysScroll("Prompts with a prompt open");
+    await shot("24-phone-prompt");
+    await go("Projects");
+    await page.getByRole("list", { name: "Projects" }).getByRole("button", { name: /Rust workshop/ }).click();
+    await page.getByRole("table", { name: "Members" }).waitFor();
+    await noSidewaysScroll("Projects with a project open");
+    await shot("25-phone-project");
   });
 
   await step("phone: the users table is cards, a user can be managed", async () => {

@@ -1,9 +1,11 @@
-// The browser walk of issues 5 and 15: the admin quickstart with a destructive action cancelled
-// and confirmed, a CSV import of 20 attendees, registration → bulk approval → sign-in, then the
-// phone-width pass and screenshots of every screen (see `phone.mjs`).
+// The browser walk of issues 5, 15 and 12: the admin quickstart with a destructive action
+// cancelled and confirmed, a CSV import of 20 attendees, registration → bulk approval → sign-in,
+// workshop content (prompts, versions, /command in chat, tools, projects; see `content.mjs`),
+// then the phone-width pass and screenshots of every screen (see `phone.mjs`).
 // Every wait is on a page condition (a selector or text), never a fixed sleep.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { contentSteps } from "./content.mjs";
 import { attendeesCsv, phoneSteps } from "./phone.mjs";
 
 const USER = { email: "alice@example.com", password: "alice-password-123" };
@@ -171,12 +173,12 @@ export function walker(page, { baseUrl, screenshots, admin }) {
 
     await step("admin signs out", signOut);
 
-    await step("the new user sees only chat, embeddings and profile", async () => {
+    await step("the new user sees only chat, embeddings, the content screens and profile", async () => {
       await signIn(USER);
       await signedInAs(USER.email);
       await page.getByRole("heading", { level: 1, name: "Chat" }).waitFor();
       const links = await nav().getByRole("link").allTextContents();
-      expectEqual(links, ["Chat", "Embeddings", "Profile"], "sidebar of role user");
+      expectEqual(links, ["Chat", "Embeddings", "Prompts", "Tools", "Projects", "Profile"], "sidebar of role user");
     });
 
     await step(
@@ -364,6 +366,8 @@ export function walker(page, { baseUrl, screenshots, admin }) {
       await page.getByRole("heading", { level: 1, name: "Chat" }).waitFor();
       await shot("14-approved-user");
     });
+
+    await contentSteps({ page, baseUrl, step, go, signIn, signOut, signedInAs, answerDialog, shot, admin, user: USER });
 
     await phoneSteps({ page, baseUrl, screenshots, step, go, signIn, signOut, answerDialog, shot, admin, user: USER });
   };

@@ -39,7 +39,7 @@ describe("App", () => {
     expect(window.location.pathname).toBe("/signin");
   });
 
-  it("shows a `user` only chat, embeddings and profile, and keeps it out of admin screens", async () => {
+  it("shows a `user` chat, embeddings, the content screens and profile, and keeps it out of admin screens", async () => {
     signedIn();
     mockFetch((url) => {
       if (url === "/api/v1/auth/me") return json(me(["models:use", "content:read", "api_keys:self"]));
@@ -50,7 +50,7 @@ describe("App", () => {
     await renderApp("/admin/users");
     const nav = await screen.findByRole("navigation", { name: "Main" });
     await waitFor(() =>
-      expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Chat", "Embeddings", "Profile"]),
+      expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Chat", "Embeddings", "Prompts", "Tools", "Projects", "Profile"]),
     );
     // The admin URL is not served to it: it is told so, with a way to its first screen.
     await screen.findByRole("heading", { level: 1, name: "You don't have access to this page" });

@@ -12,14 +12,20 @@ import { Embeddings } from "./pages/Embeddings";
 import { Models } from "./pages/Models";
 import { Pending } from "./pages/Pending";
 import { Profile } from "./pages/Profile";
+import { Projects } from "./pages/Projects";
+import { Prompts } from "./pages/Prompts";
 import { Register } from "./pages/Register";
 import { SignIn } from "./pages/SignIn";
+import { Tools } from "./pages/Tools";
 import { Usage } from "./pages/Usage";
 import { Users } from "./pages/Users";
 
 const SCREENS: Record<string, ComponentType> = {
   "/chat": Chat,
   "/embeddings": Embeddings,
+  "/prompts": Prompts,
+  "/tools": Tools,
+  "/projects": Projects,
   "/models": Models,
   "/admin/users": Users,
   "/admin/pending": Pending,

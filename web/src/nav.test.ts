@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { homePath, visibleNav } from "./nav";
 
 describe("visibleNav", () => {
-  it("gives the `user` role chat, embeddings and profile only", () => {
+  it("gives the `user` role chat, embeddings, the content screens and profile only", () => {
     const user = ["models:use", "content:read", "api_keys:self"];
-    expect(visibleNav(user).map((i) => i.label)).toEqual(["Chat", "Embeddings", "Profile"]);
+    expect(visibleNav(user).map((i) => i.label)).toEqual(["Chat", "Embeddings", "Prompts", "Tools", "Projects", "Profile"]);
     expect(homePath(user)).toBe("/chat");
   });
 
@@ -13,6 +13,11 @@ describe("visibleNav", () => {
     expect(visibleNav(admin).map((i) => i.path)).toEqual([
       "/chat", "/embeddings", "/models", "/admin/users", "/admin/pending", "/usage", "/audit", "/profile",
     ]);
+  });
+
+  it("opens the content screens to a guest, who lands on prompts", () => {
+    expect(visibleNav(["content:read"]).map((i) => i.path)).toEqual(["/prompts", "/tools", "/projects", "/profile"]);
+    expect(homePath(["content:read"])).toBe("/prompts");
   });
 
   it("leaves someone without permissions the profile", () => {

@@ -8,6 +8,9 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { path: "/chat", label: "Chat", permission: "models:use" },
   { path: "/embeddings", label: "Embeddings", permission: "models:use" },
+  { path: "/prompts", label: "Prompts", permission: "content:read" },
+  { path: "/tools", label: "Tools", permission: "content:read" },
+  { path: "/projects", label: "Projects", permission: "content:read" },
   { path: "/models", label: "Models", permission: "models:manage" },
   { path: "/admin/users", label: "Users", permission: "users:read" },
   { path: "/admin/pending", label: "Pending approvals", permission: "users:write" },

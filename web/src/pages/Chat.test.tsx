@@ -11,10 +11,29 @@ const models = {
   total: 1,
 };
 
+const prompt = (id: string, command: string, name: string, variables: unknown[] = []) => ({
+  id, command, name, content: "", variables, tags: [], visibility: "org", version: 1,
+  organization_id: "o", owner_id: "u", created_at: "2026-01-01T00:00:00", updated_at: "2026-01-01T00:00:00",
+});
+const prompts = {
+  items: [
+    prompt("p1", "review", "Code review", [
+      { name: "code", type: "textarea", required: true },
+      { name: "strict", type: "boolean" },
+    ]),
+    prompt("p2", "rename", "Naming help"),
+    prompt("p3", "summarize", "Summary"),
+  ],
+  total: 3,
+};
+
 function setup() {
   let stream: ReturnType<typeof controlledStream> | null = null;
   const calls = mockFetch((url, init) => {
     if (url.startsWith("/api/v1/models")) return json(models);
+    if (url.startsWith("/api/v1/prompts?")) return json(prompts);
+    if (url === "/api/v1/prompts/p1/render") return json({ text: "Review this: fn main() {}", version: 1 });
+    if (url === "/api/v1/prompts/p2/render") return json({ text: "Suggest a better name.", version: 4 });
     if (url.startsWith("/api/v1/conversations")) return json({ items: [], total: 0 });
     if (url === "/api/v1/chat") {
       stream = controlledStream(init.signal);
@@ -100,5 +119,64 @@ describe("Chat", () => {
     const notice = await screen.findByText(/Models could not be listed \(Ollama is not reachable\.\)/);
     expect(notice).toBeTruthy();
     expect((screen.getByLabelText("Model") as HTMLElement).tagName).toBe("INPUT");
+  });
+
+  it("/ opens the prompts by command; arrows move, Enter asks for the variables, the text lands in the composer", async () => {
+    const { calls } = setup();
+    await screen.findByRole("option", { name: "llama3.2:latest" });
+    const composer = screen.getByLabelText("Message");
+    fireEvent.change(composer, { target: { value: "/re" } });
+    const list = await screen.findByRole("listbox", { name: "Prompts" });
+    await within(list).findByText("Code review");
+    expect(within(list).getAllByRole("option").map((o) => o.textContent)).toEqual(["/rename Naming help", "/review Code review"]);
+    expect(composer.getAttribute("aria-expanded")).toBe("true");
+    fireEvent.keyDown(composer, { key: "ArrowDown" });
+    expect(composer.getAttribute("aria-activedescendant")).toBe("command-picker-1");
+    expect(within(list).getAllByRole("option")[1].getAttribute("aria-selected")).toBe("true");
+    fireEvent.keyDown(composer, { key: "Enter" });
+
+    const form = await screen.findByRole("form", { name: "/review Code review" });
+    expect(screen.queryByRole("listbox")).toBeNull();
+    // A required variable left empty is named before anything is sent.
+    fireEvent.click(within(form).getByRole("button", { name: "Insert into message" }));
+    expect((await within(form).findByRole("alert")).textContent).toBe("Fill in code first.");
+    fireEvent.change(within(form).getByLabelText("code"), { target: { value: "fn main() {}" } });
+    fireEvent.click(within(form).getByLabelText("strict"));
+    fireEvent.click(within(form).getByRole("button", { name: "Insert into message" }));
+    await waitFor(() => expect((composer as HTMLTextAreaElement).value).toBe("Review this: fn main() {}"));
+    expect(calls.find((c) => c.url === "/api/v1/prompts/p1/render")?.body).toEqual({
+      variables: { code: "fn main() {}", strict: true },
+    });
+    expect(screen.queryByRole("form", { name: "/review Code review" })).toBeNull();
+    expect(calls.filter((c) => c.url.startsWith("/api/v1/prompts?"))).toHaveLength(1);
+  });
+
+  it("a prompt without variables is rendered straight into the composer; Escape closes the list", async () => {
+    setup();
+    await screen.findByRole("option", { name: "llama3.2:latest" });
+    const composer = screen.getByLabelText("Message") as HTMLTextAreaElement;
+    fireEvent.change(composer, { target: { value: "/" } });
+    const list = await screen.findByRole("listbox", { name: "Prompts" });
+    await within(list).findByText("Summary");
+    fireEvent.keyDown(composer, { key: "Escape" });
+    expect(screen.queryByRole("listbox")).toBeNull();
+    fireEvent.change(composer, { target: { value: "/ren" } });
+    fireEvent.mouseDown(await screen.findByRole("option", { name: "/rename Naming help" }));
+    await waitFor(() => expect(composer.value).toBe("Suggest a better name."));
+  });
+
+  it("sends the rendered prompt with Send in the variables form", async () => {
+    const { calls, stream } = setup();
+    await screen.findByRole("option", { name: "llama3.2:latest" });
+    fireEvent.change(screen.getByLabelText("Message"), { target: { value: "/review" } });
+    fireEvent.mouseDown(await screen.findByRole("option", { name: "/review Code review" }));
+    const form = await screen.findByRole("form", { name: "/review Code review" });
+    fireEvent.change(within(form).getByLabelText("code"), { target: { value: "x" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Send" }));
+    await waitFor(() => expect(stream()).not.toBeNull());
+    expect(calls.find((c) => c.url === "/api/v1/chat")?.body).toMatchObject({
+      messages: [{ role: "user", content: "Review this: fn main() {}" }],
+    });
+    await within(messages()).findByText("Review this: fn main() {}");
   });
 });

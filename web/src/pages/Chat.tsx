@@ -4,9 +4,14 @@ import type { FormEvent, KeyboardEvent } from "react";
 import { api } from "../api/client";
 import { streamChat } from "../api/chat";
 import type { ChatDone } from "../api/chat";
-import type { Conversation, Page, StoredMessage } from "../api/types";
+import { renderPrompt } from "../api/content";
+import type { Conversation, Page, Prompt, PromptList, StoredMessage } from "../api/types";
+import { CommandPicker, PICKER_ID, optionId, pickKey } from "../components/CommandPicker";
 import { Conversations } from "../components/Conversations";
-import { ErrorBox } from "../components/forms";
+import { ErrorBox, useAction } from "../components/forms";
+import { VariableInputs, variableFields } from "../components/VariableInputs";
+import { commandQuery, filterCommands, initialValues, missingRequired } from "../content/variables";
+import type { Values } from "../content/variables";
 import { Markdown } from "../components/Markdown";
 import { ModelPicker, chatModels } from "../components/ModelPicker";
 import { useLoad } from "../hooks";
@@ -28,6 +33,71 @@ function doneInfo(done: ChatDone): string | undefined {
   if (done.usage?.completion_tokens !== undefined) parts.push(`${done.usage.completion_tokens} tokens`);
   if (done.timings?.total_ms !== undefined) parts.push(`${(done.timings.total_ms / 1000).toFixed(1)} s`);
   return parts.length ? parts.join(" · ") : undefined;
+}
+
+/** The prompts for `/command`, loaded the first time `/` is typed. */
+function usePromptList(wanted: boolean) {
+  const [prompts, setPrompts] = useState<Prompt[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const started = useRef(false);
+  useEffect(() => {
+    if (!wanted || started.current) return;
+    started.current = true;
+    api
+      .get<PromptList>("/api/v1/prompts", { limit: 500 })
+      .then((page) => setPrompts(page.items))
+      .catch((err: unknown) => {
+        setError(err);
+        setPrompts([]);
+      });
+  }, [wanted]);
+  return { prompts, error };
+}
+
+/** The variables of the prompt chosen with `/command`, rendered into the composer or sent. */
+function UsePrompt({ prompt, onText, onCancel, canSend }: {
+  prompt: Prompt;
+  onText(text: string, send: boolean): void;
+  onCancel(): void;
+  canSend: boolean;
+}) {
+  const [values, setValues] = useState<Values>(() => initialValues(prompt.variables));
+  const [missing, setMissing] = useState<string[]>([]);
+  const action = useAction(async (send: boolean) => {
+    const rendered = await renderPrompt(api, prompt, values);
+    onText(rendered.text, send);
+  });
+  const go = (e: FormEvent, send: boolean) => {
+    e.preventDefault();
+    const absent = missingRequired(prompt.variables, values);
+    setMissing(absent);
+    if (absent.length === 0) void action.run(send);
+  };
+  return (
+    <form className="card use-prompt" aria-labelledby="use-prompt-title" onSubmit={(e) => go(e, true)}>
+      <h2 id="use-prompt-title">
+        <code>/{prompt.command}</code> {prompt.name}
+      </h2>
+      <VariableInputs variables={prompt.variables} values={values} onChange={setValues} error={action.error} />
+      {missing.length > 0 && (
+        <p className="message warning" role="alert">
+          Fill in {missing.join(", ")} first.
+        </p>
+      )}
+      <ErrorBox error={action.error} fields={variableFields(prompt.variables)} />
+      <div className="buttons">
+        <button type="submit" disabled={action.busy || !canSend}>
+          Send
+        </button>
+        <button type="button" className="secondary" disabled={action.busy} onClick={(e) => go(e, false)}>
+          Insert into message
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
 }
 
 export function Chat() {
@@ -76,8 +146,35 @@ export function Chat() {
   const updateLast = (change: (line: Line) => Line) =>
     setLines((all) => (all.length ? [...all.slice(0, -1), change(all[all.length - 1])] : all));
 
-  const send = async () => {
-    const content = draft.trim();
+  const typed = commandQuery(draft);
+  const [pickerClosed, setPickerClosed] = useState(false);
+  const [active, setActive] = useState(0);
+  const [chosen, setChosen] = useState<Prompt | null>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const promptList = usePromptList(typed !== null);
+  const matches = typed === null ? [] : filterCommands(promptList.prompts ?? [], typed);
+  const pickerOpen = typed !== null && !pickerClosed && !chosen;
+  useEffect(() => setActive(0), [typed]);
+
+  const choose = async (prompt: Prompt | undefined) => {
+    if (!prompt) return;
+    setPickerClosed(true);
+    if (prompt.variables.length > 0) {
+      setChosen(prompt);
+      return;
+    }
+    // Nothing to ask: the text goes straight into the composer.
+    try {
+      const rendered = await renderPrompt(api, prompt, {});
+      setDraft(rendered.text);
+      input.current?.focus();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const send = async (text = draft) => {
+    const content = text.trim();
     if (!content || !model || streaming) return;
     setDraft("");
     setError(null);
@@ -122,6 +219,16 @@ export function Chat() {
   };
   // Enter sends, Shift+Enter adds a line.
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (pickerOpen && !e.nativeEvent.isComposing && !e.shiftKey) {
+      const pick = pickKey(e.key, active, matches.length);
+      if (pick) {
+        e.preventDefault();
+        if (pick.type === "move") setActive(pick.index);
+        else if (pick.type === "close") setPickerClosed(true);
+        else void choose(matches[active]);
+        return;
+      }
+    }
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void send();
@@ -155,16 +262,55 @@ export function Chat() {
           ))}
         </ol>
         <ErrorBox error={error} />
+        {chosen && (
+          <UsePrompt
+            key={chosen.id}
+            prompt={chosen}
+            canSend={!!model && !streaming}
+            onCancel={() => {
+              setChosen(null);
+              input.current?.focus();
+            }}
+            onText={(text, now) => {
+              setChosen(null);
+              if (now) void send(text);
+              else {
+                setDraft(text);
+                input.current?.focus();
+              }
+            }}
+          />
+        )}
+        {pickerOpen && (
+          <CommandPicker
+            prompts={matches}
+            active={active}
+            typed={typed ?? ""}
+            loading={promptList.prompts === null}
+            onChoose={(i) => void choose(matches[i])}
+            onHover={setActive}
+          />
+        )}
+        {pickerOpen && promptList.error !== null && <ErrorBox error={promptList.error} />}
         <form className="composer" onSubmit={submit}>
           <label htmlFor="chat-input" className="visually-hidden">
             Message
           </label>
           <textarea
             id="chat-input"
+            ref={input}
             rows={3}
             value={draft}
-            placeholder="Message (Enter sends, Shift+Enter for a new line)"
-            onChange={(e) => setDraft(e.target.value)}
+            placeholder="Message (Enter sends, Shift+Enter for a new line, / for a prompt)"
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded={pickerOpen}
+            aria-controls={pickerOpen ? PICKER_ID : undefined}
+            aria-activedescendant={pickerOpen && matches.length > 0 ? optionId(active) : undefined}
+            onChange={(e) => {
+              setDraft(e.target.value);
+              setPickerClosed(false);
+            }}
             onKeyDown={onKey}
           />
           {streaming ? (
