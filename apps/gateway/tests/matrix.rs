@@ -43,6 +43,7 @@ struct World {
     project: String,
     prompt: String,
     tool: String,
+    agent: String,
 }
 
 async fn create_user(
@@ -204,12 +205,23 @@ async fn world(backend: Backend) -> World {
         .await,
     )
     .await;
+    let agent = created(
+        app.send_as(
+            &target_token,
+            Method::POST,
+            "/api/v1/agents",
+            Some(json!({"name": "target's", "slug": "targets", "model": "llama3.2"})),
+        )
+        .await,
+    )
+    .await;
     World {
         app,
         conversation,
         project,
         prompt,
         tool,
+        agent,
         tokens,
         target,
         disposable,
@@ -240,7 +252,7 @@ fn table(w: &World) -> Vec<Row> {
     let t = &w.target;
     let d = &w.disposable;
     let c = &w.conversation;
-    let (p, pr, tl) = (&w.project, &w.prompt, &w.tool);
+    let (p, pr, tl, ag) = (&w.project, &w.prompt, &w.tool, &w.agent);
     let all = |s: u16| [s; 7];
     // Content another user keeps private: only the organization's admins reach it.
     let hidden = |s: u16| [401, 404, 404, 404, s, 404, s];
@@ -889,6 +901,41 @@ fn table(w: &World) -> Vec<Row> {
             format!("/api/v1/tools/{tl}"),
             Some(json!({"description": "changed"})),
             hidden_write(200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/agents",
+            "/api/v1/agents".into(),
+            None,
+            readers,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/agents",
+            "/api/v1/agents".into(),
+            Some(json!({"name": "mine", "slug": "{caller}", "model": "llama3.2"})),
+            writers,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/agents/{id}",
+            format!("/api/v1/agents/{ag}"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/agents/{id}",
+            format!("/api/v1/agents/{ag}"),
+            Some(json!({"description": "changed"})),
+            hidden_write(200),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/agents/{id}",
+            format!("/api/v1/agents/{NO_ID}"),
+            None,
+            nothing_there,
         ),
         row(
             Method::POST,

@@ -88,6 +88,12 @@ pub enum EventType {
     ToolUpdated,
     /// A tool was deleted (and removed from every grant).
     ToolDeleted,
+    /// An agent was created.
+    AgentCreated,
+    /// An agent changed.
+    AgentUpdated,
+    /// An agent was deleted.
+    AgentDeleted,
 }
 
 /// A stored event type name that this build does not know.
@@ -97,7 +103,7 @@ pub struct UnknownEventType(pub String);
 
 impl EventType {
     /// Every event type, for validation messages and filters.
-    pub const ALL: [EventType; 39] = [
+    pub const ALL: [EventType; 42] = [
         EventType::LoginSuccess,
         EventType::LoginFailure,
         EventType::Logout,
@@ -137,6 +143,9 @@ impl EventType {
         EventType::ToolCreated,
         EventType::ToolUpdated,
         EventType::ToolDeleted,
+        EventType::AgentCreated,
+        EventType::AgentUpdated,
+        EventType::AgentDeleted,
     ];
 
     /// The stored name.
@@ -181,6 +190,9 @@ impl EventType {
             EventType::ToolCreated => "tool_created",
             EventType::ToolUpdated => "tool_updated",
             EventType::ToolDeleted => "tool_deleted",
+            EventType::AgentCreated => "agent_created",
+            EventType::AgentUpdated => "agent_updated",
+            EventType::AgentDeleted => "agent_deleted",
         }
     }
 }

@@ -106,6 +106,11 @@ typed_id!(
     ToolId
 );
 
+typed_id!(
+    /// Identifies an agent (a model with its system prompt, tools and options).
+    AgentId
+);
+
 #[cfg(test)]
 mod tests {
     use super::OrganizationId;

@@ -1,6 +1,7 @@
 //! Workshop content an organisation shares with its members: projects and their members,
-//! prompts (versions, typed variables, a pure renderer) and tools (function definitions);
-//! agent configurations reuse the same visibility rule ([`visibility`]).
+//! prompts (versions, typed variables, a pure renderer), tools (function definitions) and
+//! agents (a model with its system prompt, tools and options), all under one visibility rule
+//! ([`visibility`]).
 //!
 //! Every operation takes the [`owp_rbac::Principal`], its input and the time `at`, checks
 //! visibility and policy, writes and records its audit event in one transaction. Conversations
@@ -10,6 +11,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
+pub mod agents;
 mod error;
 mod patch;
 pub mod projects;

@@ -1,4 +1,4 @@
-//! The one visibility rule of workshop content (prompts, tools, and the agents to come).
+//! The one visibility rule of workshop content (prompts, tools and agents).
 //!
 //! Every item has an organization, an owner, a [`Visibility`] and maybe a project:
 //! - another organization's item is hidden from everyone (404, never 403);
@@ -236,7 +236,7 @@ impl Viewer {
     }
 }
 
-/// Filters a boxed query of an item table (`prompts`, `tools`, …) to the rows `viewer` may
+/// Filters a boxed query of an item table (`prompts`, `tools`, `agents`) to the rows `viewer` may
 /// see: the same rule as [`Viewer::access`], in SQL, so paging and totals count only those.
 /// Use it as `visible_filter!(table::table.into_boxed::<AnyBackend>(), table, &viewer)` with
 /// `diesel::prelude::*` in scope; the table needs `organization_id`, `owner_id`, `visibility`

@@ -55,6 +55,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agents you can see. */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Create an agent; its prompt and tools must be ones you can see, its options are checked
+         *     by name (a fault is 422 naming `options.<field>`).
+         */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent you can see. */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        /** Delete an agent you may write. */
+        delete: operations["remove"];
+        options?: never;
+        head?: never;
+        /** Change an agent you may write; absent fields stay. */
+        patch: operations["update"];
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1186,6 +1226,138 @@ export interface components {
             /** @description The token from the invitation. */
             token: string;
         };
+        /** @description An agent as its readers see it. */
+        Agent: {
+            /** @description Whether it may be used. */
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description Free text. */
+            description: string;
+            /** @description Id. */
+            id: string;
+            /** @description RAG system ids (empty until RAG systems exist). */
+            knowledge: string[];
+            /** @description The model it calls (canonical name). */
+            model: string;
+            /** @description Display name. */
+            name: string;
+            /** @description Ollama options of every call. */
+            options: components["schemas"]["AgentOptions"];
+            /** @description The tenant. */
+            organization_id: string;
+            /** @description Who created it. */
+            owner_id: string;
+            /** @description The project it belongs to. */
+            project_id?: string | null;
+            /** @description A prompt rendered as the system prompt when the agent is used. */
+            prompt_id?: string | null;
+            /** @description Values for the prompt's variables. */
+            prompt_variables: {
+                [key: string]: unknown;
+            };
+            /** @description `[a-z0-9-]{1,48}`, unique per organization; OpenAI clients call it `agent:<slug>`. */
+            slug: string;
+            /** @description The system prompt as text (never together with `prompt_id`). */
+            system_prompt?: string | null;
+            /** @description Tools offered to the model. */
+            tool_ids: string[];
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            updated_at: string;
+            /** @description Who may see (and use) it. */
+            visibility: components["schemas"]["Visibility"];
+        };
+        /**
+         * @description Changes to an agent; absent fields stay. Setting `system_prompt` clears `prompt_id` and the
+         *     other way round (both in one change is 422); `options` replaces the whole object.
+         */
+        AgentChange: {
+            /** @description Switch it on or off. */
+            active?: boolean | null;
+            /** @description New description. */
+            description?: string | null;
+            /** @description New RAG system ids (only an empty list for now). */
+            knowledge?: string[] | null;
+            /** @description New model. */
+            model?: string | null;
+            /** @description New name. */
+            name?: string | null;
+            options?: components["schemas"]["AgentOptions"] | null;
+            /** @description New project (`null`: none). */
+            project_id?: string | null;
+            /** @description New prompt (`null`: none). */
+            prompt_id?: string | null;
+            /** @description New values for the prompt's variables. */
+            prompt_variables?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description New slug. */
+            slug?: string | null;
+            /** @description New system prompt text (`null`: none). */
+            system_prompt?: string | null;
+            /** @description New tools. */
+            tool_ids?: string[] | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+        };
+        /** @description A page of agents. */
+        AgentList: {
+            /** @description By name. */
+            items: components["schemas"]["Agent"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
+        };
+        /**
+         * @description Ollama options of an agent; unset ones are left out when serialized, so the chat crate
+         *     merges exactly what the agent sets into Ollama's `options` object.
+         */
+        AgentOptions: {
+            /**
+             * Format: int32
+             * @description 1 to 1 048 576 tokens.
+             */
+            num_ctx?: number | null;
+            /**
+             * Format: int32
+             * @description Most tokens to generate (-1: no limit, as Ollama reads it).
+             */
+            num_predict?: number | null;
+            /**
+             * Format: double
+             * @description At least 0.
+             */
+            repeat_penalty?: number | null;
+            /**
+             * Format: int64
+             * @description Fixed seed for reproducible answers.
+             */
+            seed?: number | null;
+            /** @description Up to 8 non-empty stop sequences. */
+            stop?: string[] | null;
+            /**
+             * Format: double
+             * @description 0 to 2.
+             */
+            temperature?: number | null;
+            /**
+             * Format: int32
+             * @description At least 1.
+             */
+            top_k?: number | null;
+            /**
+             * Format: double
+             * @description 0 to 1.
+             */
+            top_p?: number | null;
+        };
         /** @description An API key as listed: never its secret or hash. */
         ApiKeyView: {
             /** @description Models it is limited to (`null` = the owner's). */
@@ -1772,6 +1944,37 @@ export interface components {
              * @description Size on disk in bytes.
              */
             size: number;
+        };
+        /** @description An agent to create. */
+        NewAgent: {
+            /** @description Default `true`. */
+            active?: boolean;
+            /** @description Free text. */
+            description?: string;
+            /** @description RAG system ids: only an empty list until RAG systems exist. */
+            knowledge?: string[];
+            /** @description The model it calls. */
+            model: string;
+            /** @description Display name. */
+            name: string;
+            /** @description Ollama options (a fault is 422 naming `options.<field>`). */
+            options?: components["schemas"]["AgentOptions"];
+            /** @description The project it belongs to. */
+            project_id?: string | null;
+            /** @description A prompt you can read, rendered as the system prompt; not with `system_prompt`. */
+            prompt_id?: string | null;
+            /** @description Values for the prompt's declared variables. */
+            prompt_variables?: {
+                [key: string]: unknown;
+            };
+            /** @description `[a-z0-9-]{1,48}`, unique per organization. */
+            slug: string;
+            /** @description The system prompt as text; not with `prompt_id`. */
+            system_prompt?: string | null;
+            /** @description Tools you can see. */
+            tool_ids?: string[];
+            /** @description Default `private`. */
+            visibility?: components["schemas"]["Visibility"];
         };
         /** @description What a caller supplies to create an organization. */
         NewOrganization: {
@@ -2548,6 +2751,212 @@ export interface operations {
             };
             /** @description the user is not pending */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description Text in the name, slug or description. */
+                q?: string | null;
+                /** @description Only this project's agents. */
+                project_id?: string | null;
+                /** @description Only active (`true`) or inactive (`false`) agents. */
+                active?: boolean | null;
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentList"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAgent"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description the new agent */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the slug is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the slug is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,8 +1,8 @@
 //! Route handlers, kept thin: parse, call one domain operation (through `Database::run` or a
 //! `owp-chat` entry point), map the result. Grouped by domain: `people` (accounts, keys, roles),
 //! `models` (model APIs, OpenAI and Ollama surfaces), `chat` (stored chat), `operations`
-//! (health, metrics, audit, usage), `content` (projects, prompts, tools); `access` is the one
-//! table of who may call what.
+//! (health, metrics, audit, usage), `content` (projects, prompts, tools, agents); `access` is
+//! the one table of who may call what.
 
 pub mod access;
 pub mod chat;
@@ -111,7 +111,12 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(content::tools::create)
                 .service(content::tools::get)
                 .service(content::tools::update)
-                .service(content::tools::remove),
+                .service(content::tools::remove)
+                .service(content::agents::list)
+                .service(content::agents::create)
+                .service(content::agents::get)
+                .service(content::agents::update)
+                .service(content::agents::remove),
         )
         .service(
             utoipa_actix_web::scope("/v1")

@@ -1,8 +1,10 @@
 //! Workshop content through the HTTP API on both backends: prompts (versions, stale writes,
 //! rendering, search, bad input), sharing (the visibility rule with projects) and tools
-//! (schema faults, grants). One test binary; the helpers live here.
+//! (schema faults, grants), agents (what they point at, sharing). One test binary; the helpers
+//! live here.
 
 mod chat_tools;
+mod agents;
 mod prompts;
 mod sharing;
 mod tools;

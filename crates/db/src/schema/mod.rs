@@ -4,7 +4,9 @@
 
 mod workshop;
 
-pub use workshop::{project_members, projects, prompt_tags, prompt_versions, prompts, tools};
+pub use workshop::{
+    agents, project_members, projects, prompt_tags, prompt_versions, prompts, tools,
+};
 
 diesel::table! {
     /// Tenants: every user and every piece of content belongs to exactly one.
@@ -381,4 +383,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     prompt_tags,
     prompt_versions,
     tools,
+    agents,
 );

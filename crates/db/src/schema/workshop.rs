@@ -1,5 +1,5 @@
 //! Tables of workshop content (`owp-workshop`): projects and their members, prompts with their
-//! tags and versions, tools. Every item row carries the columns of the one visibility rule:
+//! tags and versions, tools, agents. Every item row carries the columns of the one visibility rule:
 //! `organization_id`, `owner_id`, `visibility` and `project_id`.
 
 diesel::table! {
@@ -115,6 +115,49 @@ diesel::table! {
         description -> Text,
         /// JSON Schema of the arguments (an object schema).
         parameters -> Text,
+        /// UTC.
+        created_at -> Timestamp,
+        /// UTC.
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Agents: a model with a system prompt (text, or a prompt and its variables), tools and
+    /// options, used from chat by id or as `agent:<slug>`.
+    agents (id) {
+        /// UUIDv7 as text.
+        id -> Text,
+        /// The tenant.
+        organization_id -> Text,
+        /// Who created it.
+        owner_id -> Text,
+        /// The project it belongs to.
+        project_id -> Nullable<Text>,
+        /// `private`, `project` or `org`.
+        visibility -> Text,
+        /// Display name.
+        name -> Text,
+        /// `[a-z0-9-]{1,48}`, unique per organisation.
+        slug -> Text,
+        /// Free text.
+        description -> Text,
+        /// Canonical model name.
+        model -> Text,
+        /// The system prompt as text (never together with `prompt_id`).
+        system_prompt -> Nullable<Text>,
+        /// A prompt rendered as the system prompt (not a foreign key: it may be deleted).
+        prompt_id -> Nullable<Text>,
+        /// JSON object of values for the prompt's variables.
+        prompt_variables -> Text,
+        /// JSON list of tool ids.
+        tool_ids -> Text,
+        /// JSON object of Ollama options.
+        options -> Text,
+        /// JSON list of RAG system ids (empty until RAG systems exist).
+        knowledge -> Text,
+        /// Whether it may be used.
+        active -> Bool,
         /// UTC.
         created_at -> Timestamp,
         /// UTC.

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
 use owp_db::ids::{ProjectId, UserId, parse_stored_id};
-use owp_db::schema::{project_members, projects, prompts, tools};
+use owp_db::schema::{agents, project_members, projects, prompts, tools};
 use owp_db::{AnyConnection, Page, Paged};
 use owp_rbac::Principal;
 use serde_json::json;
@@ -250,8 +250,9 @@ pub fn update_project(
     })
 }
 
-/// Deletes a project. With content (prompts, tools) it is refused (409) unless `cascade`,
-/// which deletes that content too (tools leave every grant) and is audited with the counts.
+/// Deletes a project. With content (prompts, tools, agents) it is refused (409) unless
+/// `cascade`, which deletes that content too (tools leave every grant and agent) and is
+/// audited with the counts.
 pub fn delete_project(
     conn: &mut AnyConnection,
     principal: &Principal,
@@ -268,16 +269,21 @@ pub fn delete_project(
             .filter(prompts::project_id.eq(&key))
             .count()
             .get_result(conn)?;
+        let agent_count: i64 = agents::table
+            .filter(agents::project_id.eq(&key))
+            .count()
+            .get_result(conn)?;
         let tool_ids: Vec<String> = tools::table
             .filter(tools::project_id.eq(&key))
             .select(tools::id)
             .load(conn)?;
-        if (prompt_count > 0 || !tool_ids.is_empty()) && !cascade {
+        if (prompt_count > 0 || agent_count > 0 || !tool_ids.is_empty()) && !cascade {
             return Err(WorkshopError::Conflict(format!(
-                "the project still has {prompt_count} prompt(s) and {} tool(s); delete them first or pass cascade=true",
+                "the project still has {prompt_count} prompt(s), {} tool(s) and {agent_count} agent(s); delete them first or pass cascade=true",
                 tool_ids.len()
             )));
         }
+        diesel::delete(agents::table.filter(agents::project_id.eq(&key))).execute(conn)?;
         diesel::delete(prompts::table.filter(prompts::project_id.eq(&key))).execute(conn)?;
         for tool in &tool_ids {
             tool_store::remove_row(conn, viewer.organization_id, tool, at)?;
@@ -288,7 +294,7 @@ pub fn delete_project(
             ctx,
             EventType::ProjectDeleted,
             None,
-            json!({"project_id": id, "cascade": cascade, "prompts": prompt_count, "tools": tool_ids.len()}),
+            json!({"project_id": id, "cascade": cascade, "prompts": prompt_count, "tools": tool_ids.len(), "agents": agent_count}),
             at,
         )
     })

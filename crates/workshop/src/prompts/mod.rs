@@ -11,7 +11,9 @@ pub mod template;
 pub mod variables;
 mod versions;
 
+pub(crate) use rows::load;
 pub use store::{create_prompt, delete_prompt, get_prompt, list_prompts, update_prompt};
+pub(crate) use versions::render_as;
 pub use versions::{get_version, list_versions, render_prompt, restore_version};
 
 use chrono::NaiveDateTime;

@@ -62,7 +62,7 @@ impl TryFrom<PromptRow> for Prompt {
 }
 
 /// The stored prompt `id`, whoever may see it (callers check visibility).
-pub(super) fn load(conn: &mut AnyConnection, id: PromptId) -> Result<Prompt, WorkshopError> {
+pub(crate) fn load(conn: &mut AnyConnection, id: PromptId) -> Result<Prompt, WorkshopError> {
     let row: PromptRow = prompts::table
         .find(id.to_string())
         .select(PromptRow::as_select())

@@ -154,6 +154,23 @@ pub fn render_prompt(
     at: NaiveDateTime,
 ) -> Result<Rendered, WorkshopError> {
     let (_, prompt) = readable(conn, principal, id)?;
+    let text = render_as(conn, principal, &prompt, values, at)?;
+    Ok(Rendered {
+        text,
+        version: prompt.version,
+    })
+}
+
+/// Renders `prompt` for `principal` at `at` (the caller has checked visibility): what
+/// [`render_prompt`] and an agent's system prompt share. A value that does not fit is
+/// `Invalid` naming `variables.<name>`.
+pub(crate) fn render_as(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    prompt: &Prompt,
+    values: &Values,
+    at: NaiveDateTime,
+) -> Result<String, WorkshopError> {
     let (email, full_name): (String, Option<String>) = users::table
         .find(principal.user_id.to_string())
         .select((users::email, users::full_name))
@@ -163,10 +180,6 @@ pub fn render_prompt(
         user_name: full_name.unwrap_or_default(),
         user_email: email,
     };
-    let text = render(&prompt.content, &prompt.variables, values, &context)
-        .map_err(|e| WorkshopError::Invalid(e.field, e.message))?;
-    Ok(Rendered {
-        text,
-        version: prompt.version,
-    })
+    render(&prompt.content, &prompt.variables, values, &context)
+        .map_err(|e| WorkshopError::Invalid(e.field, e.message))
 }

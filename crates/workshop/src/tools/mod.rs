@@ -7,8 +7,8 @@
 pub mod schema;
 mod store;
 
-pub(crate) use store::remove_row;
 pub use store::{create_tool, delete_tool, get_tool, list_tools, update_tool, usable_tools};
+pub(crate) use store::{load, remove_row};
 
 use chrono::NaiveDateTime;
 use owp_db::ids::{OrganizationId, ProjectId, ToolId, UserId};

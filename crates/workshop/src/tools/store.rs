@@ -80,7 +80,8 @@ fn name_taken(err: WorkshopError) -> WorkshopError {
     }
 }
 
-fn load(conn: &mut AnyConnection, id: &str) -> Result<Tool, WorkshopError> {
+/// The stored tool `id`, whoever may see it (callers check visibility).
+pub(crate) fn load(conn: &mut AnyConnection, id: &str) -> Result<Tool, WorkshopError> {
     let row: ToolRow = tools::table
         .find(id)
         .select(ToolRow::as_select())
@@ -259,8 +260,8 @@ pub fn delete_tool(
     })
 }
 
-/// Deletes a tool row and removes its id from the grants of its organization's users (the
-/// caller holds the transaction and records the audit event).
+/// Deletes a tool row and removes its id from the grants of its organization's users and from
+/// its agents (the caller holds the transaction and records the audit event).
 pub(crate) fn remove_row(
     conn: &mut AnyConnection,
     organization: OrganizationId,
@@ -268,6 +269,7 @@ pub(crate) fn remove_row(
     at: NaiveDateTime,
 ) -> Result<(), WorkshopError> {
     owp_rbac::forget_tool(conn, organization, id, at)?;
+    crate::agents::forget_tool(conn, organization, id, at)?;
     diesel::delete(tools::table.find(id)).execute(conn)?;
     Ok(())
 }
