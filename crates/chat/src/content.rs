@@ -1,15 +1,90 @@
-//! Workshop content a model call uses: stored tools offered by id, checked with the workshop's
-//! visibility rule and the caller's grants before anything reaches Ollama, and the client's
-//! answers to the calls the model made.
+//! Workshop content a model call uses: agents (model, system prompt, tools, options), stored
+//! tools offered by id — each checked with the workshop's visibility rule and the caller's grants
+//! before anything reaches Ollama — and the client's answers to the calls the model made.
 
+use chrono::NaiveDateTime;
 use owp_db::Database;
-use owp_db::ids::ToolId;
+use owp_db::ids::{AgentId, ToolId};
+use owp_db::model_name::canonical_or_same;
 use owp_ollama_client::ollama_rs::generation::tools::ToolInfo;
 use owp_rbac::Principal;
+use owp_workshop::agents::{self, AgentOptions, AgentRef, AgentUse};
 use owp_workshop::tools;
+use serde_json::Value;
 
 use crate::ChatError;
 use crate::conversations::{self, Message, NewMessage};
+
+/// How a call names its agent.
+pub(crate) enum AgentName {
+    /// `agent_id` of the native chat.
+    Id(AgentId),
+    /// `model: "agent:<slug>"` of the OpenAI-compatible API.
+    Slug(String),
+}
+
+/// The agent a call names, ready for a call by `principal` at `at`: visible to them and active
+/// (the workshop's rules), its system prompt rendered. Its model and tools are checked by the
+/// caller like any other.
+pub(crate) async fn agent_for(
+    db: &Database,
+    principal: &Principal,
+    name: AgentName,
+    at: NaiveDateTime,
+) -> Result<AgentUse, ChatError> {
+    let principal = principal.clone();
+    db.run(move |conn| {
+        let agent = match &name {
+            AgentName::Id(id) => AgentRef::Id(*id),
+            AgentName::Slug(slug) => AgentRef::Slug(slug),
+        };
+        Ok::<_, ChatError>(agents::prepare_use(conn, &principal, agent, at)?)
+    })
+    .await
+}
+
+/// The model of a call with `agent`: the agent's. A `model` the client also named must be the
+/// same (422 otherwise), so nobody is surprised by which model answered.
+pub(crate) fn agent_model(agent: &AgentUse, asked: &str) -> Result<String, ChatError> {
+    if !asked.trim().is_empty() && canonical_or_same(asked) != canonical_or_same(&agent.model) {
+        return Err(ChatError::invalid(
+            "model",
+            format!(
+                "agent {:?} uses model {:?}; leave model out or name that one",
+                agent.slug, agent.model
+            ),
+        ));
+    }
+    Ok(agent.model.clone())
+}
+
+/// The tool ids of a call: the agent's first, then the client's (each once).
+pub(crate) fn tool_ids_with(agent: Option<&AgentUse>, asked: &[String]) -> Vec<String> {
+    let mut ids: Vec<String> = agent
+        .map(|a| a.tool_ids.iter().map(ToString::to_string).collect())
+        .unwrap_or_default();
+    for id in asked {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    ids
+}
+
+/// Ollama options: the agent's, overridden key by key by the client's (an object, else 422).
+pub(crate) fn merged_options(
+    agent: Option<&AgentOptions>,
+    asked: Option<Value>,
+) -> Result<Option<Value>, ChatError> {
+    let mut merged = agent.map(AgentOptions::to_json).unwrap_or_default();
+    match asked {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(map)) => merged.extend(map),
+        Some(_) => return Err(ChatError::invalid("options", "must be an object")),
+    }
+    merged.retain(|_, v| !v.is_null());
+    Ok((!merged.is_empty()).then_some(Value::Object(merged)))
+}
 
 /// The stored tools `ids` as Ollama tool definitions, each checked by the workshop's
 /// visibility rule and the caller's grants (422 for an unknown or invisible id, 403 for one

@@ -1,7 +1,9 @@
-//! The installed models a caller may use.
+//! The installed models a caller may use, and the agents they may call as models.
 
+use owp_db::Database;
 use owp_ollama_client::{ModelSummary, OllamaClient};
 use owp_rbac::Principal;
+use owp_workshop::agents::{self, AgentSummary};
 
 use crate::ChatError;
 
@@ -14,5 +16,41 @@ pub async fn usable_models(
     Ok(models
         .into_iter()
         .filter(|m| principal.can_use_model(&m.name))
+        .collect())
+}
+
+/// Everything an OpenAI client may name as `model`.
+pub struct Catalog {
+    /// Installed models the caller may use.
+    pub models: Vec<ModelSummary>,
+    /// Agents the caller may call (`agent:<slug>`).
+    pub agents: Vec<AgentSummary>,
+}
+
+/// The installed models and the agents `principal` may use, read together.
+pub async fn catalog(
+    db: &Database,
+    ollama: &OllamaClient,
+    principal: &Principal,
+) -> Result<Catalog, ChatError> {
+    Ok(Catalog {
+        models: usable_models(ollama, principal).await?,
+        agents: usable_agents(db, principal).await?,
+    })
+}
+
+/// The active agents `principal` sees whose model they may use — what OpenAI clients call as
+/// `agent:<slug>` — by slug.
+pub async fn usable_agents(
+    db: &Database,
+    principal: &Principal,
+) -> Result<Vec<AgentSummary>, ChatError> {
+    let caller = principal.clone();
+    let visible = db
+        .run(move |conn| Ok::<_, ChatError>(agents::list_usable(conn, &caller)?))
+        .await?;
+    Ok(visible
+        .into_iter()
+        .filter(|a| principal.can_use_model(&a.model))
         .collect())
 }

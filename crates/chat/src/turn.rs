@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use chrono::NaiveDateTime;
 use owp_db::Database;
-use owp_db::ids::ConversationId;
+use owp_db::ids::{AgentId, ConversationId};
 use owp_db::time::Clock;
 use owp_ollama_client::OllamaClient;
 use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
@@ -16,7 +16,9 @@ use owp_ollama_client::ollama_rs::models::ModelOptions;
 use owp_rbac::Principal;
 use serde_json::{Value, json};
 
-use crate::content::{check_answers, stored_tools};
+use crate::content::{
+    AgentName, agent_for, agent_model, check_answers, merged_options, stored_tools, tool_ids_with,
+};
 use crate::conversations::{self, Message, NewMessage, ReplyOutcome};
 use crate::pipeline::ensure_budget;
 use crate::stream::{ReplyLog, TurnRelay, elapsed_ms};
@@ -25,8 +27,11 @@ use crate::{Caller, ChatError, Spend, ToolCall, caller_of, check_grants, spend_o
 /// What a turn asks for, as the client sent it.
 #[derive(Debug, Clone, Default)]
 pub struct TurnInput {
-    /// Model name.
+    /// Model name (may be left empty with an agent, which names its own).
     pub model: String,
+    /// Chat with this agent (an `/api/v1/agents` id the caller sees): its model, system prompt,
+    /// tools and options; the conversation remembers it.
+    pub agent_id: Option<String>,
     /// The new messages of this turn (usually one user message).
     pub messages: Vec<NewMessage>,
     /// Continue this conversation (the caller's); without it a new one is started.
@@ -81,14 +86,18 @@ fn to_chat_message(
         .map_err(|e| ChatError::invalid("messages", e.to_string()))
 }
 
-/// The request Ollama gets: the stored history, then the turn's new messages.
+/// The request Ollama gets: the agent's system prompt (never stored: an edited agent speaks
+/// with its new prompt in old conversations too), the stored history, then the turn's new
+/// messages.
 fn ollama_request(
     model: &str,
+    system: Option<&str>,
     history: &[Message],
     new: &[NewMessage],
     options: Option<ModelOptions>,
     tools: Vec<ToolInfo>,
 ) -> Result<ChatMessageRequest, ChatError> {
+    let system = system.map(|text| ("system", text, &[][..]));
     let said = history.iter().map(|m| {
         (
             m.role.as_str(),
@@ -99,7 +108,9 @@ fn ollama_request(
     let adding = new
         .iter()
         .map(|m| (m.role.as_str(), m.content.as_str(), &[][..]));
-    let messages = said
+    let messages = system
+        .into_iter()
+        .chain(said)
         .chain(adding)
         .map(|(role, content, calls)| to_chat_message(role, content, calls))
         .collect::<Result<Vec<_>, _>>()?;
@@ -117,6 +128,7 @@ fn ollama_request(
 struct Prepared {
     caller: Caller,
     model: String,
+    agent: Option<AgentId>,
     conversation: Option<ConversationId>,
     new: Vec<NewMessage>,
     request: ChatMessageRequest,
@@ -129,14 +141,20 @@ impl Prepared {
         db: &Database,
         at: NaiveDateTime,
     ) -> Result<conversations::Turn, ChatError> {
-        let (caller, conversation) = (self.caller, self.conversation);
+        let (caller, conversation, agent) = (self.caller, self.conversation, self.agent);
         let (model, new) = (self.model.clone(), self.new.clone());
-        db.run(move |conn| conversations::begin_turn(conn, &caller, conversation, &model, &new, at))
-            .await
+        db.run(move |conn| {
+            let with = conversations::TurnOf {
+                model: &model,
+                agent,
+            };
+            conversations::begin_turn(conn, &caller, conversation, with, &new, at)
+        })
+        .await
     }
 }
 
-/// Checks in the order the API promises (tools parse, grants, stored tools, messages,
+/// Checks in the order the API promises (tools parse, agent, grants, stored tools, messages,
 /// conversation id, options, budget), then reads the named conversation's history and checks
 /// that tool answers name its calls.
 async fn prepare(
@@ -147,12 +165,26 @@ async fn prepare(
 ) -> Result<Prepared, ChatError> {
     let started = Instant::now();
     let mut tools = parse_tools(input.tools.as_deref())?;
+    let agent = match input.agent_id.as_deref() {
+        Some(raw) => {
+            let id = raw
+                .parse::<AgentId>()
+                .map_err(|_| ChatError::NotFound("no such agent".into()))?;
+            Some(agent_for(db, principal, AgentName::Id(id), at).await?)
+        }
+        None => None,
+    };
+    let asked = match &agent {
+        Some(agent) => agent_model(agent, &input.model)?,
+        None => input.model.clone(),
+    };
     let model = check_grants(
         principal,
-        &input.model,
+        &asked,
         tools.iter().map(|t| t.function.name.as_str()),
     )?;
-    tools.extend(stored_tools(db, principal, &input.tool_ids).await?);
+    let tool_ids = tool_ids_with(agent.as_ref(), &input.tool_ids);
+    tools.extend(stored_tools(db, principal, &tool_ids).await?);
     conversations::check_messages(&input.messages)?;
     let conversation = input
         .conversation_id
@@ -162,7 +194,10 @@ async fn prepare(
                 .map_err(|_| ChatError::NotFound("no such conversation".into()))
         })
         .transpose()?;
-    let options = parse_options(input.options)?;
+    let options = parse_options(merged_options(
+        agent.as_ref().map(|a| &a.options),
+        input.options,
+    )?)?;
     ensure_budget(db, principal, at).await?;
     let caller = caller_of(principal);
     let history = match conversation {
@@ -173,10 +208,12 @@ async fn prepare(
         None => Vec::new(),
     };
     check_answers(&history, &input.messages)?;
-    let request = ollama_request(&model, &history, &input.messages, options, tools)?;
+    let system = agent.as_ref().and_then(|a| a.system_prompt.as_deref());
+    let request = ollama_request(&model, system, &history, &input.messages, options, tools)?;
     Ok(Prepared {
         caller,
         model,
+        agent: agent.map(|a| a.id),
         conversation,
         new: input.messages,
         request,
@@ -264,6 +301,7 @@ mod tests {
     fn history_comes_before_the_new_messages() {
         let request = ollama_request(
             "m",
+            Some("you are a guide"),
             &[],
             &[said("system", "be brief"), said("user", "hi")],
             None,
@@ -271,8 +309,9 @@ mod tests {
         )
         .unwrap();
         let sent = serde_json::to_value(&request).unwrap();
-        assert_eq!(sent["messages"][0]["role"], "system");
-        assert_eq!(sent["messages"][1]["content"], "hi");
+        assert_eq!(sent["messages"][0]["content"], "you are a guide");
+        assert_eq!(sent["messages"][1]["role"], "system");
+        assert_eq!(sent["messages"][2]["content"], "hi");
         assert!(request.tools.is_empty());
     }
 
@@ -294,7 +333,8 @@ mod tests {
             tool_call_id: Some(id.into()),
             ..said("tool", "42")
         };
-        let request = ollama_request("m", &history, &[answer("call_1")], None, Vec::new()).unwrap();
+        let request =
+            ollama_request("m", None, &history, &[answer("call_1")], None, Vec::new()).unwrap();
         let sent = serde_json::to_value(&request).unwrap();
         assert_eq!(
             sent["messages"][0]["tool_calls"][0]["function"]["name"],

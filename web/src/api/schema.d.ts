@@ -1183,7 +1183,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Models the caller may use, OpenAI-style. */
+        /**
+         * Models the caller may use, OpenAI-style: installed models, then the agents they may call
+         *     (`agent:<slug>`, `owned_by: "workshop"`).
+         */
         get: operations["models"];
         put?: never;
         post?: never;
@@ -1537,6 +1540,8 @@ export interface components {
         };
         /** @description A chat turn. */
         ChatRequest: {
+            /** @description Chat with this agent (`/api/v1/agents`): its model, system prompt, tools and options. */
+            agent_id?: string | null;
             /** @description Continue this conversation (yours); without it a new one is started. */
             conversation_id?: string | null;
             /**
@@ -1544,8 +1549,8 @@ export interface components {
              *     stored messages are sent to the model before them.
              */
             messages: components["schemas"]["TurnMessage"][];
-            /** @description Model name. */
-            model: string;
+            /** @description Model name; may be left out with `agent_id` (the agent names its model). */
+            model?: string;
             /** @description Ollama model options (`temperature`, `num_predict`, …). */
             options?: Record<string, never> | null;
             /** @description Stream as Server-Sent Events (default) or answer once. */
@@ -1651,6 +1656,8 @@ export interface components {
         };
         /** @description A conversation. */
         ConversationView: {
+            /** @description The agent last chatted with. */
+            agent_id?: string | null;
             /**
              * Format: date-time
              * @description UTC.
@@ -2081,7 +2088,7 @@ export interface components {
             id: string;
             /** @description Always `model`. */
             object: string;
-            /** @description Always `ollama`. */
+            /** @description `ollama` for a model, `workshop` for an agent. */
             owned_by: string;
         };
         /** @description OpenAI's list object. */
@@ -3418,8 +3425,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unknown conversation or model */
+            /** @description unknown conversation, model or agent */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the agent is switched off, or its prompt is no longer available */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,8 +3,9 @@
 //! (schema faults, grants), agents (what they point at, sharing). One test binary; the helpers
 //! live here.
 
-mod chat_tools;
+mod agent_chat;
 mod agents;
+mod chat_tools;
 mod prompts;
 mod sharing;
 mod tools;

@@ -17,7 +17,7 @@ pub use turns::{begin_turn, finish_reply, history};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use owp_db::StoreError;
-use owp_db::ids::{ConversationId, MessageId, UserId};
+use owp_db::ids::{AgentId, ConversationId, MessageId, UserId};
 use owp_db::schema::{conversations, messages};
 use owp_metering::Spend;
 use serde_json::Value;
@@ -42,10 +42,21 @@ pub struct Conversation {
     pub title: String,
     /// The model last used.
     pub model: Option<String>,
+    /// The agent last chatted with (its id stays when the agent is deleted).
+    pub agent_id: Option<AgentId>,
     /// UTC.
     pub created_at: NaiveDateTime,
     /// UTC, bumped by every turn.
     pub updated_at: NaiveDateTime,
+}
+
+/// What a turn runs with, kept on its conversation: the model, and the agent if any.
+#[derive(Debug, Clone, Copy)]
+pub struct TurnOf<'a> {
+    /// The model that answers.
+    pub model: &'a str,
+    /// The agent the caller chats with.
+    pub agent: Option<AgentId>,
 }
 
 /// A stored message.
@@ -114,6 +125,7 @@ pub(crate) struct ConversationRow {
     pub(crate) user_id: String,
     pub(crate) title: String,
     pub(crate) model: Option<String>,
+    pub(crate) agent_id: Option<String>,
     pub(crate) created_at: NaiveDateTime,
     pub(crate) updated_at: NaiveDateTime,
 }
@@ -127,6 +139,10 @@ impl TryFrom<ConversationRow> for Conversation {
             user_id: row.user_id.parse().map_err(|_| bad())?,
             title: row.title,
             model: row.model,
+            agent_id: row
+                .agent_id
+                .map(|id| id.parse().map_err(|_| bad()))
+                .transpose()?,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })

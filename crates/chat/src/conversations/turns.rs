@@ -10,8 +10,8 @@ use owp_db::schema::{conversations, messages};
 use owp_metering::usage::record_usage;
 
 use super::{
-    DERIVED_TITLE_CHARS, Message, MessageRow, NewMessage, ReplyOutcome, Turn, check_messages,
-    create_conversation, get_conversation, tool_calls_in,
+    DERIVED_TITLE_CHARS, Message, MessageRow, NewMessage, ReplyOutcome, Turn, TurnOf,
+    check_messages, create_conversation, get_conversation, tool_calls_in,
 };
 use crate::{Caller, ChatError};
 
@@ -58,19 +58,21 @@ fn title_from(new: &[NewMessage]) -> String {
     }
 }
 
-/// Stores a turn's new messages and an empty, incomplete reply for `model`, in the named
-/// conversation (the caller's own) or a new one titled after the first user message.
+/// Stores a turn's new messages and an empty, incomplete reply for `with.model`, in the named
+/// conversation (the caller's own) or a new one titled after the first user message; the
+/// conversation keeps the model and agent of its latest turn.
 pub fn begin_turn(
     conn: &mut AnyConnection,
     caller: &Caller,
     conversation: Option<ConversationId>,
-    model: &str,
+    with: TurnOf<'_>,
     new: &[NewMessage],
     at: NaiveDateTime,
 ) -> Result<Turn, ChatError> {
     check_messages(new)?;
-    let model = canonical_or_same(model);
+    let model = canonical_or_same(with.model);
     let model = model.as_str();
+    let agent = with.agent.map(|id| id.to_string());
     conn.transaction(|conn| {
         let conversation_id = match conversation {
             Some(id) => {
@@ -78,12 +80,19 @@ pub fn begin_turn(
                 diesel::update(conversations::table.filter(conversations::id.eq(id.to_string())))
                     .set((
                         conversations::model.eq(model),
+                        conversations::agent_id.eq(&agent),
                         conversations::updated_at.eq(at),
                     ))
                     .execute(conn)?;
                 id
             }
-            None => create_conversation(conn, caller, &title_from(new), Some(model), at)?.id,
+            None => {
+                let id = create_conversation(conn, caller, &title_from(new), Some(model), at)?.id;
+                diesel::update(conversations::table.filter(conversations::id.eq(id.to_string())))
+                    .set(conversations::agent_id.eq(&agent))
+                    .execute(conn)?;
+                id
+            }
         };
         // Later messages get later times, so the order survives equal clocks.
         let mut stamp = at;

@@ -188,6 +188,11 @@ impl CompletionRequest {
         }
     }
 
+    /// `tool_choice: "none"`: no tool is offered to the model (an agent's neither).
+    pub(crate) fn tools_off(&self) -> bool {
+        self.tool_choice.as_ref().and_then(Value::as_str) == Some("none")
+    }
+
     /// The Ollama request for this OpenAI request (model as given; the caller sets the checked
     /// canonical name).
     pub fn to_ollama(&self) -> Result<ChatMessageRequest, ChatError> {
@@ -208,8 +213,7 @@ impl CompletionRequest {
         if let Some(format) = self.format()? {
             request = request.format(format);
         }
-        let tools_off = self.tool_choice.as_ref().and_then(Value::as_str) == Some("none");
-        if let Some(tools) = self.tools.as_ref().filter(|_| !tools_off) {
+        if let Some(tools) = self.tools.as_ref().filter(|_| !self.tools_off()) {
             let tools = tools
                 .iter()
                 .enumerate()

@@ -259,6 +259,8 @@ diesel::table! {
         title -> Text,
         /// The model last used.
         model -> Nullable<Text>,
+        /// The agent last chatted with (no foreign key: the id stays when the agent goes).
+        agent_id -> Nullable<Text>,
         /// UTC.
         created_at -> Timestamp,
         /// UTC; bumped by every new message so lists sort by activity.

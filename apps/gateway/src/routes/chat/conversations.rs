@@ -23,6 +23,8 @@ pub struct ConversationView {
     title: String,
     /// The model last used.
     model: Option<String>,
+    /// The agent last chatted with.
+    agent_id: Option<String>,
     /// UTC.
     created_at: NaiveDateTime,
     /// UTC, bumped by every turn.
@@ -35,6 +37,7 @@ impl From<Conversation> for ConversationView {
             id: c.id.to_string(),
             title: c.title,
             model: c.model,
+            agent_id: c.agent_id.map(|id| id.to_string()),
             created_at: c.created_at,
             updated_at: c.updated_at,
         }

@@ -32,8 +32,11 @@ fn stream_by_default() -> bool {
 /// A chat turn.
 #[derive(Deserialize, ToSchema)]
 pub struct ChatRequest {
-    /// Model name.
+    /// Model name; may be left out with `agent_id` (the agent names its model).
+    #[serde(default)]
     model: String,
+    /// Chat with this agent (`/api/v1/agents`): its model, system prompt, tools and options.
+    agent_id: Option<String>,
     /// The new messages of this turn (usually one user message); a named conversation's
     /// stored messages are sent to the model before them.
     messages: Vec<TurnMessage>,
@@ -73,7 +76,8 @@ pub struct ChatAnswer {
     responses(
         (status = 200, body = ChatAnswer, description = "with `stream: false`; otherwise `text/event-stream`: `start` {conversation_id, message_id}, `delta` {content}, `tool_call` {id, name, arguments} (answer it with a `tool` message naming `tool_call_id` in the next turn), then `done` {usage, timings, done_reason} or `error` {status, detail}"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "model or tool not granted"),
-        (status = 404, body = Problem, content_type = "application/problem+json", description = "unknown conversation or model"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "unknown conversation, model or agent"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "the agent is switched off, or its prompt is no longer available"),
         (status = 422, body = Problem, content_type = "application/problem+json", description = "a field is malformed: unknown role, unknown or invisible tool id, an answer to a tool call never made"),
         (status = 429, body = Problem, content_type = "application/problem+json", description = "a token budget is used up"),
         (status = 503, body = Problem, content_type = "application/problem+json", description = "Ollama is unreachable"),
@@ -89,6 +93,7 @@ pub async fn chat(
     let body = body.into_inner();
     let input = TurnInput {
         model: body.model,
+        agent_id: body.agent_id,
         messages: body
             .messages
             .into_iter()

@@ -14,6 +14,8 @@ use crate::http::problem::ApiError;
 use crate::routes::models::native::{EmbeddingInput, embed, usable_models};
 use crate::state::AppState;
 use owp_chat::check_grants;
+use owp_chat::openai::AGENT_PREFIX;
+use owp_workshop::agents::AgentSummary;
 
 /// OpenAI's model object.
 #[derive(Serialize, ToSchema)]
@@ -24,7 +26,7 @@ pub struct OpenAiModel {
     object: &'static str,
     /// Unix time of the model's last change (0 when unknown).
     created: i64,
-    /// Always `ollama`.
+    /// `ollama` for a model, `workshop` for an agent.
     owned_by: &'static str,
 }
 
@@ -37,17 +39,21 @@ pub struct OpenAiModelList {
     data: Vec<OpenAiModel>,
 }
 
-/// Models the caller may use, OpenAI-style.
+/// Models the caller may use, OpenAI-style: installed models, then the agents they may call
+/// (`agent:<slug>`, `owned_by: "workshop"`).
 #[utoipa::path(tag = "openai", responses((status = 200, body = OpenAiModelList)), security(("bearer" = [])))]
 #[get("/models")]
 pub async fn models(
     state: web::Data<AppState>,
     auth: Auth,
 ) -> Result<web::Json<OpenAiModelList>, ApiError> {
-    let data = usable_models(&state, &auth.0)
-        .await?
+    let catalog = owp_chat::models::catalog(&state.db, &state.ollama_client, &auth.0).await?;
+    let agents = catalog.agents.into_iter().map(OpenAiModel::from);
+    let data = catalog
+        .models
         .into_iter()
         .map(OpenAiModel::from)
+        .chain(agents)
         .collect();
     Ok(web::Json(OpenAiModelList {
         object: "list",
@@ -69,6 +75,14 @@ pub async fn model(
     auth: Auth,
     model: web::Path<String>,
 ) -> Result<web::Json<OpenAiModel>, ApiError> {
+    if let Some(slug) = model.strip_prefix(AGENT_PREFIX) {
+        return owp_chat::models::usable_agents(&state.db, &auth.0)
+            .await?
+            .into_iter()
+            .find(|a| a.slug == slug)
+            .map(|a| web::Json(OpenAiModel::from(a)))
+            .ok_or_else(|| ApiError::NotFound(format!("no agent {slug:?} that you may use")));
+    }
     let wanted = check_grants(&auth.0, &model, [])?;
     usable_models(&state, &auth.0)
         .await?
@@ -76,6 +90,17 @@ pub async fn model(
         .find(|m| canonical_or_same(&m.name) == wanted)
         .map(|m| web::Json(OpenAiModel::from(m)))
         .ok_or_else(|| ApiError::NotFound(format!("model {wanted:?} is not installed")))
+}
+
+impl From<AgentSummary> for OpenAiModel {
+    fn from(a: AgentSummary) -> Self {
+        OpenAiModel {
+            id: format!("{AGENT_PREFIX}{}", a.slug),
+            object: "model",
+            created: a.created_at.and_utc().timestamp(),
+            owned_by: "workshop",
+        }
+    }
 }
 
 impl From<ModelSummary> for OpenAiModel {
