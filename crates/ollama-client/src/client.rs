@@ -1,5 +1,7 @@
 //! The client handle and its single-answer calls.
 
+use std::sync::Arc;
+
 use ollama_rs::generation::chat::request::ChatMessageRequest;
 use ollama_rs::generation::completion::request::GenerationRequest;
 use ollama_rs::generation::embeddings::GenerateEmbeddingsResponse;
@@ -13,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::config::ClientConfig;
 use crate::error::{OllamaError, Result};
+use crate::model_cache::{ModelListCache, Peek};
 use crate::types::{ChatChunk, GenerateChunk, ModelSummary, ModelsBody, RunningModel, VersionBody};
 
 /// Async handle on one Ollama server. Cheap to clone (clones share the connection pool), so
@@ -22,6 +25,7 @@ pub struct OllamaClient {
     http: reqwest::Client,
     base_url: Url,
     ollama: ollama_rs::Ollama,
+    pub(crate) models: Arc<ModelListCache>,
 }
 
 impl OllamaClient {
@@ -44,6 +48,7 @@ impl OllamaClient {
             http,
             base_url: config.base_url.clone(),
             ollama,
+            models: Arc::new(ModelListCache::new(config.models_ttl)),
         })
     }
 
@@ -67,8 +72,48 @@ impl OllamaClient {
         Ok(read_json::<VersionBody>(response).await?.version)
     }
 
-    /// Models installed in Ollama (`GET /api/tags`).
+    /// Models installed in Ollama (`GET /api/tags`), from the short-lived shared copy when it
+    /// is young enough (see `model_cache`: fresh, stale-while-refreshing, single flight).
     pub async fn list_models(&self) -> Result<Vec<ModelSummary>> {
+        match self.models.peek() {
+            Some(Peek::Fresh(models)) => return Ok(models),
+            Some(Peek::Stale(models)) => {
+                self.refresh_models_in_background();
+                return Ok(models);
+            }
+            None => {}
+        }
+        let _flight = self.models.fetching.lock().await;
+        if let Some(Peek::Fresh(models)) = self.models.peek() {
+            return Ok(models);
+        }
+        let generation = self.models.generation();
+        let models = self.fetch_models().await?;
+        self.models.store(generation, &models);
+        Ok(models)
+    }
+
+    /// Starts the one background refresh of a stale model list (a failed one keeps the copy
+    /// until it is too old to serve).
+    fn refresh_models_in_background(&self) {
+        if !self.models.claim_refresh() {
+            return;
+        }
+        let client = self.clone();
+        tokio::spawn(async move {
+            {
+                let _flight = client.models.fetching.lock().await;
+                let generation = client.models.generation();
+                if let Ok(models) = client.fetch_models().await {
+                    client.models.store(generation, &models);
+                }
+            }
+            client.models.refresh_done();
+        });
+    }
+
+    /// Asks Ollama for its model list, bypassing the copy.
+    async fn fetch_models(&self) -> Result<Vec<ModelSummary>> {
         let response = self
             .send(self.request(Method::GET, "api/tags")?, None)
             .await?;
@@ -112,7 +157,9 @@ impl OllamaClient {
         let request = self
             .request(Method::DELETE, "api/delete")?
             .json(&json!({ "model": model }));
-        self.send(request, Some(model)).await?;
+        let sent = self.send(request, Some(model)).await;
+        self.models.invalidate();
+        sent?;
         Ok(())
     }
 
@@ -123,7 +170,9 @@ impl OllamaClient {
         let request = self
             .request(Method::POST, "api/pull")?
             .json(&json!({ "model": model, "stream": false }));
-        read_json(self.send(request, Some(model)).await?).await
+        let pulled = read_json(self.send(request, Some(model)).await?).await;
+        self.models.invalidate();
+        pulled
     }
 
     /// One complete chat reply (`POST /api/chat`, `stream: false`), tool calls included.

@@ -22,6 +22,10 @@ pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(300);
 /// How long establishing the TCP connection may take; short, so a dead host is reported quickly.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long Ollama's model list is served from memory before it is refreshed (see
+/// `model_cache`): short, so a model pulled on another replica shows up within seconds.
+pub const DEFAULT_MODELS_TTL: Duration = Duration::from_secs(2);
+
 /// Everything the client needs to reach Ollama, resolved once at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientConfig {
@@ -32,6 +36,8 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// Connect timeout: the longest a TCP connection attempt may take.
     pub connect_timeout: Duration,
+    /// How long the model list is fresh in memory; zero asks Ollama every time.
+    pub models_ttl: Duration,
 }
 
 impl ClientConfig {
@@ -41,6 +47,7 @@ impl ClientConfig {
             base_url: parse_base_url(base_url)?,
             timeout: DEFAULT_READ_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            models_ttl: DEFAULT_MODELS_TTL,
         })
     }
 
@@ -56,6 +63,7 @@ impl ClientConfig {
             base_url: resolve_base_url(explicit_url, prod)?,
             timeout: resolve_timeout(timeout_secs)?,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            models_ttl: DEFAULT_MODELS_TTL,
         })
     }
 
@@ -76,6 +84,13 @@ impl ClientConfig {
     #[must_use]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Replaces how long the model list stays fresh in memory (zero: no cache).
+    #[must_use]
+    pub fn with_models_ttl(mut self, ttl: Duration) -> Self {
+        self.models_ttl = ttl;
         self
     }
 

@@ -25,6 +25,7 @@
 mod client;
 mod config;
 mod error;
+mod model_cache;
 mod ndjson;
 mod streaming;
 mod types;
@@ -34,7 +35,7 @@ pub mod fake;
 
 pub use client::OllamaClient;
 pub use config::{
-    ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_LOCAL_URL, DEFAULT_PROD_URL,
+    ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_LOCAL_URL, DEFAULT_MODELS_TTL, DEFAULT_PROD_URL,
     DEFAULT_READ_TIMEOUT, parse_base_url, resolve_base_url, resolve_timeout,
 };
 pub use error::{OllamaError, Result};

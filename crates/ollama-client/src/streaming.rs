@@ -58,12 +58,24 @@ impl OllamaClient {
     }
 
     /// Pulls a model with progress (`POST /api/pull`, `stream: true`); a registry failure
-    /// (e.g. unknown model) arrives as an [`OllamaError::Upstream`] item.
+    /// (e.g. unknown model) arrives as an [`OllamaError::Upstream`] item. The shared model list
+    /// is forgotten when the pull starts and again when its stream ends, so it shows the model.
     pub async fn pull_stream(&self, model: &str) -> Result<PullStream> {
         let http = self
             .request(Method::POST, "api/pull")?
             .json(&json!({ "model": model, "stream": true }));
-        Ok(decode(self.send(http, Some(model)).await?))
+        self.models.invalidate();
+        let progress: PullStream = decode(self.send(http, Some(model)).await?);
+        let models = self.models.clone();
+        let ended = futures_util::stream::once(async move {
+            models.invalidate();
+            None
+        });
+        Ok(progress
+            .map(Some)
+            .chain(ended)
+            .filter_map(std::future::ready)
+            .boxed())
     }
 
     /// Forwards a JSON request body to `/api/chat` or `/api/generate` unchanged and returns

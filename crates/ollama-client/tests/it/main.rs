@@ -4,6 +4,7 @@ mod chat;
 mod embed;
 mod failures;
 mod generate;
+mod model_cache;
 mod models;
 mod pull;
 mod relay;
