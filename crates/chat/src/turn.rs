@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use chrono::NaiveDateTime;
 use owp_db::Database;
-use owp_db::ids::{AgentId, ConversationId};
+use owp_db::ids::{AgentId, ConversationId, ProjectId};
 use owp_db::time::Clock;
 use owp_ollama_client::OllamaClient;
 use owp_ollama_client::ollama_rs::generation::chat::ChatMessage;
@@ -36,6 +36,8 @@ pub struct TurnInput {
     pub messages: Vec<NewMessage>,
     /// Continue this conversation (the caller's); without it a new one is started.
     pub conversation_id: Option<String>,
+    /// The project a new conversation belongs to (one the caller sees).
+    pub project_id: Option<String>,
     /// Ollama model options (`temperature`, `num_predict`, …).
     pub options: Option<Value>,
     /// Tools in Ollama's function format.
@@ -129,6 +131,7 @@ struct Prepared {
     caller: Caller,
     model: String,
     agent: Option<AgentId>,
+    project: Option<ProjectId>,
     conversation: Option<ConversationId>,
     new: Vec<NewMessage>,
     request: ChatMessageRequest,
@@ -141,12 +144,14 @@ impl Prepared {
         db: &Database,
         at: NaiveDateTime,
     ) -> Result<conversations::Turn, ChatError> {
-        let (caller, conversation, agent) = (self.caller, self.conversation, self.agent);
+        let (caller, conversation) = (self.caller, self.conversation);
+        let (agent, project) = (self.agent, self.project);
         let (model, new) = (self.model.clone(), self.new.clone());
         db.run(move |conn| {
             let with = conversations::TurnOf {
                 model: &model,
                 agent,
+                project,
             };
             conversations::begin_turn(conn, &caller, conversation, with, &new, at)
         })
@@ -155,7 +160,7 @@ impl Prepared {
 }
 
 /// Checks in the order the API promises (tools parse, agent, grants, stored tools, messages,
-/// conversation id, options, budget), then reads the named conversation's history and checks
+/// conversation id, project, options, budget), then reads the named conversation's history and checks
 /// that tool answers name its calls.
 async fn prepare(
     db: &Database,
@@ -194,6 +199,18 @@ async fn prepare(
                 .map_err(|_| ChatError::NotFound("no such conversation".into()))
         })
         .transpose()?;
+    let project = match input.project_id.as_deref() {
+        Some(raw) => {
+            let id = raw
+                .parse::<ProjectId>()
+                .map_err(|_| ChatError::invalid("project_id", "no such project"))?;
+            let principal = principal.clone();
+            db.run(move |conn| conversations::check_project(conn, &principal, Some(id)))
+                .await?;
+            Some(id)
+        }
+        None => None,
+    };
     let options = parse_options(merged_options(
         agent.as_ref().map(|a| &a.options),
         input.options,
@@ -214,6 +231,7 @@ async fn prepare(
         caller,
         model,
         agent: agent.map(|a| a.id),
+        project,
         conversation,
         new: input.messages,
         request,

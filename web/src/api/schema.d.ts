@@ -1553,6 +1553,8 @@ export interface components {
             model?: string;
             /** @description Ollama model options (`temperature`, `num_predict`, …). */
             options?: Record<string, never> | null;
+            /** @description The project a new conversation belongs to (one you see). */
+            project_id?: string | null;
             /** @description Stream as Server-Sent Events (default) or answer once. */
             stream?: boolean;
             /**
@@ -1667,6 +1669,8 @@ export interface components {
             id: string;
             /** @description The model last used. */
             model?: string | null;
+            /** @description The project it belongs to. */
+            project_id?: string | null;
             /** @description Shown in the list. */
             title: string;
             /**
@@ -1679,6 +1683,8 @@ export interface components {
         CreateConversation: {
             /** @description Model to use. */
             model?: string | null;
+            /** @description A project you see (a member's, or any of your organization's for its admins). */
+            project_id?: string | null;
             /** @description Title (default "New conversation"). */
             title?: string | null;
         };
@@ -3479,6 +3485,8 @@ export interface operations {
                 limit?: number | null;
                 /** @description Rows to skip. */
                 offset?: number | null;
+                /** @description Only those of this project. */
+                project_id?: string | null;
             };
             header?: never;
             path?: never;

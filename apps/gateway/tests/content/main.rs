@@ -6,6 +6,7 @@
 mod agent_chat;
 mod agents;
 mod chat_tools;
+mod project_conversations;
 mod prompts;
 mod sharing;
 mod tools;

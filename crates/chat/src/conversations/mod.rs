@@ -9,15 +9,15 @@ mod store;
 mod turns;
 
 pub use store::{
-    create_conversation, delete_conversation, get_conversation, get_message, list_conversations,
-    list_messages, rename_conversation,
+    check_project, delete_conversation, get_conversation, get_message, list_conversations,
+    list_messages, rename_conversation, start_conversation,
 };
 pub use turns::{begin_turn, finish_reply, history};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use owp_db::StoreError;
-use owp_db::ids::{AgentId, ConversationId, MessageId, UserId};
+use owp_db::ids::{AgentId, ConversationId, MessageId, ProjectId, UserId};
 use owp_db::schema::{conversations, messages};
 use owp_metering::Spend;
 use serde_json::Value;
@@ -44,6 +44,8 @@ pub struct Conversation {
     pub model: Option<String>,
     /// The agent last chatted with (its id stays when the agent is deleted).
     pub agent_id: Option<AgentId>,
+    /// The project it belongs to.
+    pub project_id: Option<ProjectId>,
     /// UTC.
     pub created_at: NaiveDateTime,
     /// UTC, bumped by every turn.
@@ -57,6 +59,8 @@ pub struct TurnOf<'a> {
     pub model: &'a str,
     /// The agent the caller chats with.
     pub agent: Option<AgentId>,
+    /// The project a new conversation belongs to (already checked with [`check_project`]).
+    pub project: Option<ProjectId>,
 }
 
 /// A stored message.
@@ -126,6 +130,7 @@ pub(crate) struct ConversationRow {
     pub(crate) title: String,
     pub(crate) model: Option<String>,
     pub(crate) agent_id: Option<String>,
+    pub(crate) project_id: Option<String>,
     pub(crate) created_at: NaiveDateTime,
     pub(crate) updated_at: NaiveDateTime,
 }
@@ -141,6 +146,10 @@ impl TryFrom<ConversationRow> for Conversation {
             model: row.model,
             agent_id: row
                 .agent_id
+                .map(|id| id.parse().map_err(|_| bad()))
+                .transpose()?,
+            project_id: row
+                .project_id
                 .map(|id| id.parse().map_err(|_| bad()))
                 .transpose()?,
             created_at: row.created_at,

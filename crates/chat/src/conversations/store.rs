@@ -1,21 +1,25 @@
-//! The owner's conversations and messages: create, list, read, rename, delete.
+//! The owner's conversations and messages: start (in a project they see), list, read, rename,
+//! delete.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use owp_db::ids::{ConversationId, MessageId, UserId};
+use owp_db::ids::{ConversationId, MessageId, ProjectId, UserId};
 use owp_db::model_name::canonical_or_same;
 use owp_db::schema::{conversations, messages};
 use owp_db::{AnyConnection, Page, Paged, StoreError};
+use owp_rbac::Principal;
+use owp_workshop::WorkshopError;
 
 use super::{Conversation, ConversationRow, Message, MessageRow, checked_title};
-use crate::{Caller, ChatError};
+use crate::{Caller, ChatError, caller_of};
 
-/// Starts a conversation for `caller`.
-pub fn create_conversation(
+/// Stores a new conversation of the caller's (`project` already checked).
+pub(crate) fn create_conversation(
     conn: &mut AnyConnection,
     caller: &Caller,
     title: &str,
     model: Option<&str>,
+    project: Option<ProjectId>,
     at: NaiveDateTime,
 ) -> Result<Conversation, ChatError> {
     let title = checked_title(title)?;
@@ -28,6 +32,7 @@ pub fn create_conversation(
             conversations::user_id.eq(caller.user_id.to_string()),
             conversations::title.eq(&title),
             conversations::model.eq(model.as_deref()),
+            conversations::project_id.eq(project.map(|p| p.to_string())),
             conversations::created_at.eq(at),
             conversations::updated_at.eq(at),
         ))
@@ -35,19 +40,54 @@ pub fn create_conversation(
     get_conversation(conn, caller.user_id, id)
 }
 
-/// The owner's conversations, most recently active first.
+/// `project` (when given) is one the caller sees — a member's, or any of their organization's
+/// for its admins; else 422 naming `project_id`.
+pub fn check_project(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    project: Option<ProjectId>,
+) -> Result<(), ChatError> {
+    let Some(project) = project else {
+        return Ok(());
+    };
+    match owp_workshop::projects::get_project(conn, principal, project) {
+        Ok(_) => Ok(()),
+        Err(WorkshopError::NotFound) => Err(ChatError::invalid("project_id", "no such project")),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Starts an empty conversation of the caller's, in `project` if given (one they see).
+pub fn start_conversation(
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    title: &str,
+    model: Option<&str>,
+    project: Option<ProjectId>,
+    at: NaiveDateTime,
+) -> Result<Conversation, ChatError> {
+    check_project(conn, principal, project)?;
+    create_conversation(conn, &caller_of(principal), title, model, project, at)
+}
+
+/// The owner's conversations, most recently active first; only those of `project` if given.
 pub fn list_conversations(
     conn: &mut AnyConnection,
     user: UserId,
+    project: Option<ProjectId>,
     page: Page,
 ) -> Result<Paged<Conversation>, ChatError> {
-    let owned = conversations::user_id.eq(user.to_string());
-    let total = conversations::table
-        .filter(owned.clone())
-        .count()
-        .get_result(conn)?;
-    let rows: Vec<ConversationRow> = conversations::table
-        .filter(owned)
+    let owned = || {
+        let mut query = conversations::table
+            .filter(conversations::user_id.eq(user.to_string()))
+            .into_boxed::<owp_db::AnyBackend>();
+        if let Some(project) = project {
+            query = query.filter(conversations::project_id.eq(project.to_string()));
+        }
+        query
+    };
+    let total = owned().count().get_result(conn)?;
+    let rows: Vec<ConversationRow> = owned()
         .order((conversations::updated_at.desc(), conversations::id.desc()))
         .limit(page.limit())
         .offset(page.offset())
@@ -59,7 +99,6 @@ pub fn list_conversations(
         .collect::<Result<_, _>>()?;
     Ok(Paged { items, total })
 }
-
 /// One of the owner's conversations; anyone else's is `NotFound`.
 pub fn get_conversation(
     conn: &mut AnyConnection,

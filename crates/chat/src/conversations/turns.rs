@@ -11,7 +11,7 @@ use owp_metering::usage::record_usage;
 
 use super::{
     DERIVED_TITLE_CHARS, Message, MessageRow, NewMessage, ReplyOutcome, Turn, TurnOf,
-    check_messages, create_conversation, get_conversation, tool_calls_in,
+    check_messages, get_conversation, store::create_conversation, tool_calls_in,
 };
 use crate::{Caller, ChatError};
 
@@ -76,7 +76,13 @@ pub fn begin_turn(
     conn.transaction(|conn| {
         let conversation_id = match conversation {
             Some(id) => {
-                get_conversation(conn, caller.user_id, id)?;
+                let stored = get_conversation(conn, caller.user_id, id)?;
+                if with.project.is_some() && with.project != stored.project_id {
+                    return Err(ChatError::invalid(
+                        "project_id",
+                        "a conversation keeps the project it was started in",
+                    ));
+                }
                 diesel::update(conversations::table.filter(conversations::id.eq(id.to_string())))
                     .set((
                         conversations::model.eq(model),
@@ -87,7 +93,9 @@ pub fn begin_turn(
                 id
             }
             None => {
-                let id = create_conversation(conn, caller, &title_from(new), Some(model), at)?.id;
+                let title = title_from(new);
+                let id =
+                    create_conversation(conn, caller, &title, Some(model), with.project, at)?.id;
                 diesel::update(conversations::table.filter(conversations::id.eq(id.to_string())))
                     .set(conversations::agent_id.eq(&agent))
                     .execute(conn)?;

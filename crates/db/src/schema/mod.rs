@@ -261,6 +261,8 @@ diesel::table! {
         model -> Nullable<Text>,
         /// The agent last chatted with (no foreign key: the id stays when the agent goes).
         agent_id -> Nullable<Text>,
+        /// The project it belongs to (unlinked when the project is deleted with its content).
+        project_id -> Nullable<Text>,
         /// UTC.
         created_at -> Timestamp,
         /// UTC; bumped by every new message so lists sort by activity.

@@ -46,11 +46,20 @@ async fn deleting_or_pulling_through_the_client_shows_at_once() {
         .into_iter()
         .map(|m| m.name)
         .collect();
-    assert!(!names.iter().any(|n| n == DEFAULT_EMBEDDING_MODEL), "{names:?}");
-    assert!(names.iter().any(|n| n == "nomic-embed-text:latest"), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n == DEFAULT_EMBEDDING_MODEL),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n == "nomic-embed-text:latest"),
+        "{names:?}"
+    );
     client.pull("qwen2.5").await.unwrap();
     let listed = client.list_models().await.unwrap();
-    assert!(listed.iter().any(|m| m.name == "qwen2.5:latest"), "{listed:?}");
+    assert!(
+        listed.iter().any(|m| m.name == "qwen2.5:latest"),
+        "{listed:?}"
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
 use owp_db::ids::{ProjectId, UserId, parse_stored_id};
-use owp_db::schema::{agents, project_members, projects, prompts, tools};
+use owp_db::schema::{agents, conversations, project_members, projects, prompts, tools};
 use owp_db::{AnyConnection, Page, Paged};
 use owp_rbac::Principal;
 use serde_json::json;
@@ -277,12 +277,19 @@ pub fn delete_project(
             .filter(tools::project_id.eq(&key))
             .select(tools::id)
             .load(conn)?;
-        if (prompt_count > 0 || agent_count > 0 || !tool_ids.is_empty()) && !cascade {
+        let in_project = || conversations::table.filter(conversations::project_id.eq(&key));
+        let conversation_count: i64 = in_project().count().get_result(conn)?;
+        let content = prompt_count + agent_count + conversation_count;
+        if (content > 0 || !tool_ids.is_empty()) && !cascade {
             return Err(WorkshopError::Conflict(format!(
-                "the project still has {prompt_count} prompt(s), {} tool(s) and {agent_count} agent(s); delete them first or pass cascade=true",
+                "the project still has {prompt_count} prompt(s), {} tool(s), {agent_count} agent(s) and {conversation_count} conversation(s); delete them first or pass cascade=true",
                 tool_ids.len()
             )));
         }
+        // People's conversations stay theirs: cascading only takes them out of the project.
+        diesel::update(in_project())
+            .set(conversations::project_id.eq(None::<String>))
+            .execute(conn)?;
         diesel::delete(agents::table.filter(agents::project_id.eq(&key))).execute(conn)?;
         diesel::delete(prompts::table.filter(prompts::project_id.eq(&key))).execute(conn)?;
         for tool in &tool_ids {
@@ -294,7 +301,7 @@ pub fn delete_project(
             ctx,
             EventType::ProjectDeleted,
             None,
-            json!({"project_id": id, "cascade": cascade, "prompts": prompt_count, "tools": tool_ids.len(), "agents": agent_count}),
+            json!({"project_id": id, "cascade": cascade, "prompts": prompt_count, "tools": tool_ids.len(), "agents": agent_count, "conversations_unlinked": conversation_count}),
             at,
         )
     })

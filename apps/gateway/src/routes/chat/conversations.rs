@@ -4,10 +4,10 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDateTime;
 use owp_chat::conversations::{self, Conversation, Message};
-use owp_db::ids::ConversationId;
+use owp_db::ids::{ConversationId, ProjectId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
@@ -25,6 +25,8 @@ pub struct ConversationView {
     model: Option<String>,
     /// The agent last chatted with.
     agent_id: Option<String>,
+    /// The project it belongs to.
+    project_id: Option<String>,
     /// UTC.
     created_at: NaiveDateTime,
     /// UTC, bumped by every turn.
@@ -38,6 +40,7 @@ impl From<Conversation> for ConversationView {
             title: c.title,
             model: c.model,
             agent_id: c.agent_id.map(|id| id.to_string()),
+            project_id: c.project_id.map(|id| id.to_string()),
             created_at: c.created_at,
             updated_at: c.updated_at,
         }
@@ -109,6 +112,21 @@ pub struct CreateConversation {
     title: Option<String>,
     /// Model to use.
     model: Option<String>,
+    /// A project you see (a member's, or any of your organization's for its admins).
+    #[schema(value_type = Option<String>)]
+    project_id: Option<ProjectId>,
+}
+
+/// Which of your conversations to list.
+#[derive(Deserialize, IntoParams)]
+pub struct ConversationQuery {
+    /// 1..=500, default 50.
+    limit: Option<i64>,
+    /// Rows to skip.
+    offset: Option<i64>,
+    /// Only those of this project.
+    #[param(value_type = Option<String>)]
+    project_id: Option<ProjectId>,
 }
 
 /// A new title.
@@ -121,7 +139,7 @@ pub struct RenameConversation {
 /// Your conversations.
 #[utoipa::path(
     tag = "chat",
-    params(PageQuery),
+    params(ConversationQuery),
     responses((status = 200, body = ConversationList)),
     security(("bearer" = []))
 )]
@@ -129,13 +147,13 @@ pub struct RenameConversation {
 pub async fn list(
     state: web::Data<AppState>,
     auth: Auth,
-    query: web::Query<PageQuery>,
+    query: web::Query<ConversationQuery>,
 ) -> Result<web::Json<ConversationList>, ApiError> {
     let window = page(query.limit, query.offset)?;
-    let user = auth.0.user_id;
+    let (user, project) = (auth.0.user_id, query.project_id);
     let found = state
         .db
-        .run(move |conn| conversations::list_conversations(conn, user, window))
+        .run(move |conn| conversations::list_conversations(conn, user, project, window))
         .await?;
     Ok(web::Json(ConversationList {
         total: found.total,
@@ -157,13 +175,13 @@ pub async fn create(
     body: web::Json<CreateConversation>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let caller = owp_chat::caller_of(&auth.0);
     let title = body.title.unwrap_or_else(|| "New conversation".into());
     let at = owp_db::time::now();
     let created = state
         .db
         .run(move |conn| {
-            conversations::create_conversation(conn, &caller, &title, body.model.as_deref(), at)
+            let (model, project) = (body.model.as_deref(), body.project_id);
+            conversations::start_conversation(conn, &auth.0, &title, model, project, at)
         })
         .await?;
     Ok(HttpResponse::Created().json(ConversationView::from(created)))

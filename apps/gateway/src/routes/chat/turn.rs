@@ -42,6 +42,8 @@ pub struct ChatRequest {
     messages: Vec<TurnMessage>,
     /// Continue this conversation (yours); without it a new one is started.
     conversation_id: Option<String>,
+    /// The project a new conversation belongs to (one you see).
+    project_id: Option<String>,
     /// Ollama model options (`temperature`, `num_predict`, …).
     #[schema(value_type = Option<Object>)]
     options: Option<Value>,
@@ -104,6 +106,7 @@ pub async fn chat(
             })
             .collect(),
         conversation_id: body.conversation_id,
+        project_id: body.project_id,
         options: body.options,
         tools: body.tools,
         tool_ids: body.tool_ids,
