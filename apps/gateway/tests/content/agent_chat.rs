@@ -264,6 +264,26 @@ async fn agents_are_models_for_openai_clients(backend: Backend) {
     );
 
     let admin = app.admin_token().await;
+    let keys = format!("/api/v1/users/{bob_id}/api-keys");
+    let narrow = json!({"label": "embeddings only", "allowed_model_ids": ["all-minilm:latest"]});
+    let (status, issued) = send(&app, &admin, Method::POST, &keys, Some(narrow)).await;
+    assert_eq!(status, 201, "{issued}");
+    let key = issued["secret"].as_str().unwrap();
+    let (_, list) = send(&app, key, Method::GET, "/v1/models", None).await;
+    assert!(
+        !list.to_string().contains("agent:city-guide"),
+        "a key's model allowlist applies to the agent's model: {list}"
+    );
+    let (status, _) = send(
+        &app,
+        key,
+        Method::POST,
+        "/v1/chat/completions",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 403);
+
     let (status, _) = send(
         &app,
         &admin,
