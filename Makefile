@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 
 ## Build the web app and the server with it embedded; serve on SQLite at http://127.0.0.1:8080.
 run: web-build
-	$(CARGO) build --release -p owp-gateway --bin owp --features spa
+	$(CARGO) build --release --locked -p owp-gateway --bin owp --features spa
 	$(TARGET_DIR)/release/owp serve
 
 ## Everything CI checks: formatting, lints, layering, all tests on SQLite and PostgreSQL, web unit tests.
