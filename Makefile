@@ -9,16 +9,17 @@ PYTHON ?= python3
 # Extra pytest arguments for `make client-compat`, e.g. PYTEST_ARGS='-k embeddings'.
 PYTEST_ARGS ?=
 
-.PHONY: run test test-rust lint fmt fmt-check layering build bench \
+.PHONY: run test test-rust lint fmt fmt-check layering deploy-check build bench \
 	web-deps web-test web-build web-types e2e client-deps client-compat
 
 ## Build the web app and the server with it embedded; serve on SQLite at http://127.0.0.1:8080.
 run: web-build
-	$(CARGO) build --release -p owp-gateway --bin owp --features spa
+	$(CARGO) build --release --locked -p owp-gateway --bin owp --features spa
 	$(TARGET_DIR)/release/owp serve
 
-## Everything CI checks: formatting, lints, layering, all tests on SQLite and PostgreSQL, web unit tests.
-test: fmt-check lint layering test-rust web-test
+## Everything CI checks: formatting, lints, layering, nginx -t on the deploy config, all tests on
+## SQLite and PostgreSQL, web unit tests.
+test: fmt-check lint layering deploy-check test-rust web-test
 
 test-rust:
 	$(CARGO) nextest run $(NEXTEST_FLAGS)
@@ -34,6 +35,10 @@ fmt-check:
 
 layering:
 	bash scripts/check-layering.sh
+
+## `nginx -t` on deploy/nginx/owp.conf with a throw-away certificate (needs nginx and openssl).
+deploy-check:
+	bash scripts/check-nginx.sh
 
 build:
 	$(CARGO) build --workspace --all-targets --all-features

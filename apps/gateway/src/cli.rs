@@ -1,6 +1,7 @@
 //! The `owp` command line.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use owp_audit::ChainHead;
@@ -10,7 +11,7 @@ use crate::config::Config;
 use crate::preparation::Preparation;
 use crate::secrets::{self, LocalSecret};
 use crate::startup::{Application, ServeOptions, bootstrap_options};
-use crate::{openapi, telemetry};
+use crate::{health_check, openapi, telemetry};
 
 /// Ollama Workshop Platform: accounts, roles, API keys, audit and workshop content in front of
 /// an Ollama server. Configured through environment variables (see README).
@@ -31,6 +32,18 @@ enum Command {
     Seed,
     /// Print the OpenAPI 3.1 document as JSON.
     Openapi,
+    /// Ask a running server's `/healthz` (for a container HEALTHCHECK: the image has no curl);
+    /// exit 0 when it answers 200, 1 with one line saying why otherwise.
+    Health {
+        /// The URL to ask; by default `/healthz` on this environment's `BIND` (loopback when it
+        /// is every address) and `PORT`.
+        #[arg(long)]
+        url: Option<String>,
+        /// Seconds to wait for the answer.
+        #[arg(long, value_name = "SECS", default_value_t = 3,
+              value_parser = clap::value_parser!(u64).range(1..=300))]
+        timeout: u64,
+    },
     /// Audit trail maintenance.
     Audit {
         #[command(subcommand)]
@@ -63,6 +76,7 @@ impl Cli {
             Command::Migrate => with_config(migrate).await,
             Command::Seed => with_config(seed).await,
             Command::Serve => with_config(serve).await,
+            Command::Health { url, timeout } => health(url, Duration::from_secs(timeout)).await,
             Command::Audit {
                 command: AuditCommand::Verify { expect_head },
             } => with_config(|config| audit_verify(config, expect_head)).await,
@@ -92,6 +106,37 @@ fn print_openapi() -> ExitCode {
         }
         Err(err) => {
             eprintln!("owp: cannot render the OpenAPI document: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `owp health`: every failure, a bad configuration included, exits 1, since Docker reserves
+/// exit code 2 of a health check.
+async fn health(url: Option<String>, timeout: Duration) -> ExitCode {
+    let url = match url {
+        Some(url) => url,
+        None => match Config::from_env() {
+            Ok(config) => match health_check::default_url(config.bind, config.port) {
+                Some(url) => url,
+                None => {
+                    eprintln!("owp: unhealthy: PORT is 0, so pass the server's --url");
+                    return ExitCode::FAILURE;
+                }
+            },
+            Err(err) => {
+                eprintln!("owp: unhealthy: {err}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    match health_check::check(&url, timeout).await {
+        Ok(()) => {
+            println!("healthy: {url}");
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("owp: unhealthy: {why}");
             ExitCode::FAILURE
         }
     }

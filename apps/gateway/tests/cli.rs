@@ -4,7 +4,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use owp_testkit::{Backend, TestDatabase, on_both_backends, tamper};
+use owp_testkit::{Backend, TestApp, TestDatabase, on_both_backends, tamper};
 use support::{JWT_SECRET, Owp, command};
 
 on_both_backends!(
@@ -89,6 +89,72 @@ fn migrate_reports_an_unreachable_database() {
         stderr.contains("migration failed: database unavailable"),
         "{stderr}"
     );
+}
+
+/// Runs `owp` without blocking the runtime that serves the test app.
+async fn output(cmd: std::process::Command) -> std::process::Output {
+    tokio::process::Command::from(cmd).output().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_exits_0_for_a_healthy_server_by_url_and_by_port() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let url = app.url("/healthz");
+    let out = output(command(&["health", "--url", &url], &[])).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        format!("healthy: {url}")
+    );
+
+    let port = reqwest::Url::parse(&url)
+        .unwrap()
+        .port()
+        .unwrap()
+        .to_string();
+    let out = output(command(&["health"], &[("PORT", &port)])).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        format!("healthy: http://127.0.0.1:{port}/healthz")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_exits_1_with_one_line_for_a_closed_port_or_another_answer() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port().to_string()
+    };
+    let out = output(command(&["health", "--timeout", "2"], &[("PORT", &port)])).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "owp: unhealthy: cannot reach http://127.0.0.1:{port}/healthz"
+        )),
+        "{stderr}"
+    );
+
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let out = output(command(
+        &["health", "--url", &app.url("/api/v1/auth/me")],
+        &[],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("answered 401 Unauthorized"), "{stderr}");
+    assert!(out.stdout.is_empty());
 }
 
 async fn migrate_is_idempotent(backend: Backend) {

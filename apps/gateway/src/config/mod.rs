@@ -14,6 +14,41 @@ use owp_db::{DatabaseUrl, PoolOptions};
 
 pub use secret::Secret;
 
+/// Every environment variable `owp` reads: those [`Config::from_lookup`] asks for (a unit test
+/// holds the two together) and `RUST_LOG` (read by [`crate::telemetry`]). Deployment files are
+/// checked against it, so a misspelt name in a manifest fails a test instead of being ignored.
+pub const ENV_VARS: &[&str] = &[
+    "ENVIRONMENT",
+    "DATABASE_URL",
+    "DB_USER",
+    "DB_PASSWORD",
+    "DB_HOST",
+    "DB_PORT",
+    "DB_NAME",
+    "DB_POOL_SIZE",
+    "DB_POOL_TIMEOUT_MS",
+    "JWT_SECRET",
+    "JWT_ALG",
+    "AUDIT_SECRET",
+    "ACCESS_TOKEN_TTL",
+    "REFRESH_TOKEN_TTL",
+    "RATE_LIMIT_PER_MINUTE",
+    "OLLAMA_BASE_URL",
+    "OLLAMA_TIMEOUT_SECS",
+    "ADMIN_BOOTSTRAP_PASSWORD",
+    "ADMIN_BOOTSTRAP_PASSWORD_FORCE",
+    "SIGNUP_MODE",
+    "CORS_ORIGINS",
+    "TRUSTED_PROXIES",
+    "MODEL_REGISTRIES",
+    "REDIS_URL",
+    "REDIS_KEY_PREFIX",
+    "BIND",
+    "PORT",
+    "LOG_FORMAT",
+    "RUST_LOG",
+];
+
 /// Where the platform runs; `prod` refuses weak or missing secrets and logs JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {

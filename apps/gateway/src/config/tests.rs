@@ -170,3 +170,30 @@ fn audit_secret_is_optional_but_strong_in_prod() {
     );
     assert!(config(&[prod[0], prod[1], ("AUDIT_SECRET", STRONG)]).is_ok());
 }
+
+/// The names `from_lookup` asks for, in local mode and in prod (where the `DB_*` parts and the
+/// success-only settings are read too).
+fn names_read(vars: &[(&str, &str)]) -> std::collections::BTreeSet<String> {
+    let read = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let map: HashMap<&str, &str> = vars.iter().copied().collect();
+    let parsed = Config::from_lookup(|name| {
+        read.lock().unwrap().insert(name.to_owned());
+        map.get(name).map(|v| (*v).to_owned())
+    });
+    assert!(parsed.is_ok(), "{parsed:?}");
+    read.into_inner().unwrap()
+}
+
+#[test]
+fn env_vars_lists_exactly_what_the_config_reads_and_rust_log() {
+    let mut read = names_read(&[]);
+    read.extend(names_read(&[
+        ("ENVIRONMENT", "prod"),
+        ("JWT_SECRET", STRONG),
+    ]));
+    read.insert("RUST_LOG".to_owned());
+    let listed: std::collections::BTreeSet<String> =
+        ENV_VARS.iter().map(|n| (*n).to_owned()).collect();
+    assert_eq!(listed.len(), ENV_VARS.len(), "a name is listed twice");
+    assert_eq!(read, listed);
+}
