@@ -3,7 +3,7 @@
 // a tool's schema is refused (JSON syntax in the browser, a schema fault from the server) and
 // then fixed; a project gets a member; an attendee uses the prompt from the chat with `/`.
 
-const INSTRUCTOR = { email: "ines@example.com", password: "ines-password-1234" };
+export const INSTRUCTOR = { email: "ines@example.com", password: "ines-password-1234" };
 const PROMPT = { name: "Explain a topic", command: "explain" };
 const V1 = "Explain {{topic}} to a {{audience}} in three sentences.";
 const V2 = "Explain {{topic}} to a {{audience}} in one paragraph.";

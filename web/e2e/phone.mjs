@@ -38,7 +38,7 @@ export async function phoneSteps(ctx) {
     await shot("20-phone-drawer");
     await page.keyboard.press("Escape");
     await page.getByRole("button", { name: "Menu", expanded: false }).waitFor();
-    for (const label of ["Users", "Pending approvals", "Prompts", "Tools", "Projects", "Models", "Usage", "Audit log", "Profile"]) {
+    for (const label of ["Users", "Pending approvals", "Prompts", "Tools", "Agents", "Projects", "Models", "Usage", "Audit log", "Profile"]) {
       await go(label);
       await noSidewaysScroll(label);
     }
@@ -50,6 +50,11 @@ export async function phoneSteps(ctx) {
     await page.getByRole("region", { name: "Version history" }).getByRole("list", { name: /^Changes from version/ }).waitFor();
     await noSidewaysScroll("Prompts with a prompt open");
     await shot("24-phone-prompt");
+    await go("Agents");
+    await page.getByRole("list", { name: "Agents" }).getByRole("button", { name: /Weather guide/ }).click();
+    await page.getByLabel("Temperature").waitFor();
+    await noSidewaysScroll("Agents with an agent open");
+    await shot("26-phone-agent");
     await go("Projects");
     await page.getByRole("list", { name: "Projects" }).getByRole("button", { name: /Rust workshop/ }).click();
     await page.getByRole("table", { name: "Members" }).waitFor();

@@ -13,6 +13,7 @@ import { Models } from "./pages/Models";
 import { Pending } from "./pages/Pending";
 import { Profile } from "./pages/Profile";
 import { Projects } from "./pages/Projects";
+import { Agents } from "./pages/Agents";
 import { Prompts } from "./pages/Prompts";
 import { Register } from "./pages/Register";
 import { SignIn } from "./pages/SignIn";
@@ -25,6 +26,7 @@ const SCREENS: Record<string, ComponentType> = {
   "/embeddings": Embeddings,
   "/prompts": Prompts,
   "/tools": Tools,
+  "/agents": Agents,
   "/projects": Projects,
   "/models": Models,
   "/admin/users": Users,

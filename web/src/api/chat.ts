@@ -5,10 +5,15 @@ import { readSse } from "./sse";
 export interface ChatMessage {
   role: "user" | "assistant" | "system" | "tool";
   content: string;
+  /** For a `tool` message: the call it answers (from the `tool_call` event). */
+  tool_call_id?: string;
 }
 
 export interface ChatRequest {
-  model: string;
+  /** May be left out with `agent_id` (the agent names its model). */
+  model?: string;
+  agent_id?: string;
+  tool_ids?: string[];
   messages: ChatMessage[];
   conversation_id?: string;
   options?: Record<string, unknown>;
@@ -25,9 +30,17 @@ export interface ChatDone extends Partial<ChatStart> {
   timings?: { total_ms?: number };
 }
 
+/** A tool call the model made; answer it with a `tool` message naming `id` in the next turn. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: unknown;
+}
+
 export interface ChatHandlers {
   onStart?(start: ChatStart): void;
   onDelta(content: string): void;
+  onToolCall?(call: ToolCall): void;
   onDone?(done: ChatDone): void;
 }
 
@@ -65,6 +78,11 @@ export async function streamChat(
         break;
       case "delta":
         if (typeof data.content === "string" && data.content) handlers.onDelta(data.content);
+        break;
+      case "tool_call":
+        if (typeof data.id === "string" && typeof data.name === "string") {
+          handlers.onToolCall?.({ id: data.id, name: data.name, arguments: data.arguments ?? {} });
+        }
         break;
       case "done":
         handlers.onDone?.(data as ChatDone);

@@ -50,16 +50,18 @@ interface Props {
   /** Which models fit (e.g. only embedding-capable ones); all when absent. */
   filter?: (model: PickerModel) => boolean;
   label?: string;
+  /** Fixed (e.g. by a chosen agent): shown, not changeable, and no first model is picked. */
+  disabled?: boolean;
 }
 
-export function ModelPicker({ value, onChange, filter, label = "Model" }: Props) {
+export function ModelPicker({ value, onChange, filter, label = "Model", disabled = false }: Props) {
   const id = useId();
   const models = useModels();
   const names = (models.data?.items ?? []).filter(filter ?? (() => true)).map((m) => m.name);
   // Pick the first model once the list arrives, unless one is chosen already.
   useEffect(() => {
-    if (!value && names.length > 0) onChange(names[0]);
-  }, [value, names[0], onChange]);
+    if (!disabled && !value && names.length > 0) onChange(names[0]);
+  }, [value, names[0], onChange, disabled]);
 
   if (models.error) {
     return (
@@ -71,6 +73,7 @@ export function ModelPicker({ value, onChange, filter, label = "Model" }: Props)
           placeholder="e.g. llama3.2:latest"
           onChange={(e) => onChange(e.target.value)}
           required
+          disabled={disabled}
         />
         <small className="message warning" role="status">
           Models could not be listed ({errorMessage(models.error)}). Type a model name.
@@ -81,7 +84,7 @@ export function ModelPicker({ value, onChange, filter, label = "Model" }: Props)
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required disabled={disabled}>
         {models.loading && names.length === 0 && <option value="">Loading…</option>}
         {!models.loading && names.length === 0 && <option value="">No suitable model installed</option>}
         {value && !names.includes(value) && <option value={value}>{value}</option>}

@@ -3,9 +3,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent } from "react";
 import { api } from "../api/client";
 import { streamChat } from "../api/chat";
-import type { ChatDone } from "../api/chat";
+import type { ChatDone, ChatMessage, ToolCall } from "../api/chat";
 import { renderPrompt } from "../api/content";
-import type { Conversation, Page, Prompt, PromptList, StoredMessage } from "../api/types";
+import type { Agent, AgentList, Conversation, Page, Prompt, PromptList, StoredMessage } from "../api/types";
 import { CommandPicker, PICKER_ID, optionId, pickKey } from "../components/CommandPicker";
 import { Conversations } from "../components/Conversations";
 import { ErrorBox, useAction } from "../components/forms";
@@ -14,16 +14,10 @@ import { commandQuery, filterCommands, initialValues, missingRequired } from "..
 import type { Values } from "../content/variables";
 import { Markdown } from "../components/Markdown";
 import { ModelPicker, chatModels } from "../components/ModelPicker";
+import { ToolCallCard } from "../components/ToolCallCard";
+import { answerOf, linesFromStored, pendingCalls, withToolCall } from "../content/transcript";
+import type { Line } from "../content/transcript";
 import { useLoad } from "../hooks";
-
-interface Line {
-  key: string;
-  role: StoredMessage["role"];
-  content: string;
-  incomplete?: boolean;
-  streaming?: boolean;
-  info?: string;
-}
 
 let nextKey = 0;
 const key = () => `m${++nextKey}`;
@@ -100,8 +94,39 @@ function UsePrompt({ prompt, onText, onCancel, canSend }: {
   );
 }
 
+/** The agent named by `?agent=<id>` (the agents screen's "Chat with this agent"). */
+function agentFromUrl(): string {
+  return new URLSearchParams(window.location.search).get("agent") ?? "";
+}
+
+/** Active agents the user can see; none (and no picker) without `content:read`. */
+function AgentPicker({ agents, value, onChange }: { agents: Agent[]; value: string; onChange(id: string): void }) {
+  const known = agents.some((a) => a.id === value);
+  return (
+    <div className="field">
+      <label htmlFor="chat-agent">Agent</label>
+      <select id="chat-agent" value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">(none: the model alone)</option>
+        {value && !known && <option value={value}>(an agent no longer available)</option>}
+        {agents.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function Chat() {
   const [model, setModel] = useState("");
+  const [agentId, setAgentId] = useState(agentFromUrl);
+  const agentList = useLoad(
+    () => api.get<AgentList>("/api/v1/agents", { limit: 500, active: true }).catch(() => null),
+    [],
+  );
+  const agents = ((agentList.data as Page<Agent> | null)?.items ?? []).filter((a) => a.active);
+  const agent = agents.find((a) => a.id === agentId) ?? null;
   const [conversationId, setConversationId] = useState<string | null>(null);
   const [lines, setLines] = useState<Line[]>([]);
   const [draft, setDraft] = useState("");
@@ -125,17 +150,12 @@ export function Chat() {
       return;
     }
     try {
-      const page = await api.get<Page<StoredMessage>>(`/api/v1/conversations/${id}/messages`, {
-        limit: 500,
-      });
-      setLines(
-        page.items.map((m) => ({
-          key: m.id,
-          role: m.role,
-          content: m.content,
-          incomplete: m.incomplete,
-        })),
-      );
+      const [page, conversation] = await Promise.all([
+        api.get<Page<StoredMessage>>(`/api/v1/conversations/${id}/messages`, { limit: 500 }),
+        api.get<Conversation>(`/api/v1/conversations/${id}`).catch(() => null),
+      ]);
+      setLines(linesFromStored(page.items));
+      setAgentId(conversation?.agent_id ?? "");
       const last = [...page.items].reverse().find((m) => m.model);
       if (last?.model) setModel(last.model);
     } catch (err) {
@@ -173,16 +193,12 @@ export function Chat() {
     }
   };
 
-  const send = async (text = draft) => {
-    const content = text.trim();
-    if (!content || !model || streaming) return;
-    setDraft("");
+  const ready = !!agent || (!agentId && !!model);
+
+  /** One turn: the new messages (shown as `shown`), then the reply streams into a new line. */
+  const turn = async (messages: ChatMessage[], shown: Line) => {
     setError(null);
-    setLines((all) => [
-      ...all,
-      { key: key(), role: "user", content },
-      { key: key(), role: "assistant", content: "", streaming: true },
-    ]);
+    setLines((all) => [...all, shown, { key: key(), role: "assistant", content: "", streaming: true }]);
     const controller = new AbortController();
     abort.current = controller;
     setStreaming(true);
@@ -190,13 +206,14 @@ export function Chat() {
       await streamChat(
         api,
         {
-          model,
-          messages: [{ role: "user", content }],
+          ...(agent ? { agent_id: agent.id } : { model }),
+          messages,
           conversation_id: conversationId ?? undefined,
         },
         {
           onStart: (start) => setConversationId(start.conversation_id),
           onDelta: (text) => updateLast((l) => ({ ...l, content: l.content + text })),
+          onToolCall: (call) => updateLast((l) => withToolCall(l, call)),
           onDone: (done) => updateLast((l) => ({ ...l, info: doneInfo(done) })),
         },
         controller.signal,
@@ -212,6 +229,25 @@ export function Chat() {
       void conversations.reload();
     }
   };
+
+  const send = async (text = draft) => {
+    const content = text.trim();
+    if (!content || !ready || streaming) return;
+    setDraft("");
+    await turn([{ role: "user", content }], { key: key(), role: "user", content });
+  };
+
+  /** The user's result for a tool call goes back as a `tool` message of the same conversation. */
+  const answer = async (call: ToolCall, result: string) => {
+    if (!ready || streaming) return;
+    await turn([{ role: "tool", content: result, tool_call_id: call.id }], {
+      key: key(),
+      role: "tool",
+      content: result,
+      toolCallId: call.id,
+    });
+  };
+  const pending = new Set(pendingCalls(lines).map((c) => c.id));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -246,16 +282,39 @@ export function Chat() {
       />
       <section className="chat" aria-labelledby="chat-title">
         <h1 id="chat-title">Chat</h1>
-        <ModelPicker value={model} onChange={setModel} filter={chatModels} />
+        <div className="chat-pickers">
+          {(agents.length > 0 || agentId) && (
+            <AgentPicker
+              agents={agents}
+              value={agentId}
+              onChange={(id) => {
+                setAgentId(id);
+                if (!id) setModel("");
+              }}
+            />
+          )}
+          <ModelPicker value={agent ? agent.model : model} onChange={setModel} filter={chatModels} disabled={!!agentId} />
+        </div>
         <ol className="messages" aria-live="polite" aria-label="Messages">
           {lines.map((line) => (
             <li key={line.key} className={`message ${line.role}`} data-role={line.role}>
-              <span className="who">{line.role === "user" ? "You" : line.role}</span>
+              <span className="who">{line.role === "user" ? "You" : line.role === "tool" ? "tool result" : line.role}</span>
               {line.role === "assistant" ? (
-                <Markdown text={line.content || (line.streaming ? "…" : "")} />
+                (line.content || line.streaming || !line.toolCalls?.length) && (
+                  <Markdown text={line.content || (line.streaming && !line.toolCalls?.length ? "…" : "")} />
+                )
               ) : (
                 <p className="plain">{line.content}</p>
               )}
+              {line.toolCalls?.map((call) => (
+                <ToolCallCard
+                  key={call.id}
+                  call={call}
+                  answer={answerOf(lines, call.id)?.content}
+                  onAnswer={pending.has(call.id) ? (result) => void answer(call, result) : undefined}
+                  disabled={streaming || !ready}
+                />
+              ))}
               {line.incomplete && <small className="muted">(incomplete)</small>}
               {line.info && <small className="muted">{line.info}</small>}
             </li>
@@ -266,7 +325,7 @@ export function Chat() {
           <UsePrompt
             key={chosen.id}
             prompt={chosen}
-            canSend={!!model && !streaming}
+            canSend={ready && !streaming}
             onCancel={() => {
               setChosen(null);
               input.current?.focus();
@@ -318,7 +377,7 @@ export function Chat() {
               Stop
             </button>
           ) : (
-            <button type="submit" disabled={!draft.trim() || !model}>
+            <button type="submit" disabled={!draft.trim() || !ready}>
               Send
             </button>
           )}
