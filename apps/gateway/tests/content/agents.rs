@@ -11,6 +11,7 @@ use crate::{field_of, greeting, other_org_admin, send};
 on_both_backends!(
     agents_check_what_they_point_at,
     agents_follow_the_visibility_rule,
+    a_shared_agent_needs_a_prompt_shared_as_widely,
 );
 
 const NO_ID: &str = "0190a000-0000-7000-8000-000000000000";
@@ -323,4 +324,53 @@ async fn agents_follow_the_visibility_rule(backend: Backend) {
     )
     .await;
     assert_eq!(projects["items"][0]["detail"]["agents"], 1, "{projects}");
+}
+
+async fn a_shared_agent_needs_a_prompt_shared_as_widely(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, teacher) = app.user_token("teacher@example.org", &["instructor"]).await;
+    let draft = json!({"name": "Draft", "command": "draft", "content": "Be kind."});
+    let prompt = created(&app, &teacher, "/api/v1/prompts", draft).await;
+    let agent = |visibility: &str| {
+        json!({"name": "Kind", "slug": format!("kind-{visibility}"), "model": "llama3.2",
+               "prompt_id": prompt, "visibility": visibility})
+    };
+    let (status, problem) = send(
+        &app,
+        &teacher,
+        Method::POST,
+        "/api/v1/agents",
+        Some(agent("org")),
+    )
+    .await;
+    assert_eq!(
+        (status, field_of(&problem)),
+        (422, "prompt_id"),
+        "{problem}"
+    );
+    let private = created(&app, &teacher, "/api/v1/agents", agent("private")).await;
+    let path = format!("/api/v1/agents/{private}");
+    let publish = json!({"visibility": "org"});
+    let (status, problem) = send(&app, &teacher, Method::PATCH, &path, Some(publish.clone())).await;
+    assert_eq!(
+        (status, field_of(&problem)),
+        (422, "prompt_id"),
+        "{problem}"
+    );
+    let prompt_path = format!("/api/v1/prompts/{prompt}");
+    let (status, _) = send(
+        &app,
+        &teacher,
+        Method::PATCH,
+        &prompt_path,
+        Some(json!({"visibility": "org", "base_version": 1})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, shared) = send(&app, &teacher, Method::PATCH, &path, Some(publish)).await;
+    assert_eq!(
+        (status, shared["visibility"].as_str()),
+        (200, Some("org")),
+        "{shared}"
+    );
 }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use owp_db::ids::{OrganizationId, PromptId, ToolId};
+use owp_db::ids::{OrganizationId, ProjectId, PromptId, ToolId};
 use owp_db::schema::agents;
 use owp_db::{AnyConnection, StoreError};
 use owp_rbac::Principal;
@@ -14,7 +14,7 @@ use super::MAX_TOOLS;
 use crate::WorkshopError;
 use crate::prompts::{self, Values};
 use crate::tools;
-use crate::visibility::{Access, Viewer};
+use crate::visibility::{Access, Viewer, Visibility};
 
 /// `Ok` when `values` suit the prompt: with a prompt, it must be one `viewer` reads and render
 /// with `values` for `principal` at `at` (an unknown name, a value of the wrong type or a
@@ -51,6 +51,39 @@ pub(super) fn check_prompt(
         }
         other => other.map(|_| ()),
     }
+}
+
+/// `Ok` when everyone who sees an agent placed at `visibility` / `project` may read its prompt
+/// `id` too — else the agent would answer 409 to all but its author (422 naming `prompt_id`).
+pub(super) fn check_prompt_reach(
+    conn: &mut AnyConnection,
+    id: Option<PromptId>,
+    visibility: Visibility,
+    project: Option<ProjectId>,
+) -> Result<(), WorkshopError> {
+    let Some(id) = id else {
+        return Ok(());
+    };
+    let prompt = prompts::load(conn, id)?.ownership();
+    let reaches = match visibility {
+        Visibility::Private => true,
+        Visibility::Project => {
+            prompt.visibility == Visibility::Org
+                || (prompt.visibility == Visibility::Project && prompt.project_id == project)
+        }
+        Visibility::Org => prompt.visibility == Visibility::Org,
+    };
+    if reaches {
+        return Ok(());
+    }
+    Err(WorkshopError::invalid(
+        "prompt_id",
+        format!(
+            "the prompt is shared with fewer people ({}) than the agent ({}); publish the prompt first",
+            prompt.visibility.as_str(),
+            visibility.as_str()
+        ),
+    ))
 }
 
 /// The tools `ids` without repeats, each one `viewer` sees (else 422 naming `tool_ids`).

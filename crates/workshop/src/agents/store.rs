@@ -10,7 +10,7 @@ use owp_db::{AnyConnection, Page, Paged};
 use owp_rbac::Principal;
 use serde_json::json;
 
-use super::links::{check_knowledge, check_prompt, check_tools};
+use super::links::{check_knowledge, check_prompt, check_prompt_reach, check_tools};
 use super::rows::{
     AgentRow, audit, checked_model, checked_slug, checked_system_prompt, exclusive, load,
     slug_taken,
@@ -56,6 +56,7 @@ pub fn create_agent(
             &input.prompt_variables,
             at,
         )?;
+        check_prompt_reach(conn, input.prompt_id, input.visibility, input.project_id)?;
         let tool_ids = check_tools(conn, &viewer, &input.tool_ids)?;
         let id = AgentId::new();
         diesel::insert_into(agents::table)
@@ -211,6 +212,7 @@ pub fn update_agent(
         if prompt_changed || change.prompt_variables.is_some() {
             check_prompt(conn, &viewer, principal, prompt_id, &values, at)?;
         }
+        check_prompt_reach(conn, prompt_id, visibility, project)?;
         let tool_ids = match &change.tool_ids {
             Some(ids) => check_tools(conn, &viewer, ids)?,
             None => current.tool_ids.clone(),
