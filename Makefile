@@ -10,10 +10,12 @@ PYTHON ?= python3
 PYTEST_ARGS ?=
 
 .PHONY: run test test-rust lint fmt fmt-check layering deploy-check build bench \
-	web-deps web-test web-build web-types e2e client-deps client-compat
+	web-deps web-test web-build web-types e2e dev client-deps client-compat
 
 ## Build the web app and the server with it embedded; serve on SQLite at http://127.0.0.1:8080.
-run: web-build
+## A second `make run` with no change is quick: the app is rebuilt only when its sources changed,
+## and then cargo re-embeds it; otherwise cargo has nothing to do.
+run: web/dist/index.html
 	$(CARGO) build --release --locked -p owp-gateway --bin owp --features spa
 	$(TARGET_DIR)/release/owp serve
 
@@ -57,9 +59,22 @@ web-deps:
 web-test: web-deps
 	cd web && npx tsc --noEmit && npm test
 
-## Build the web app into web/dist (embedded by `--features spa`).
-web-build: web-deps
+# What the built app depends on: rebuilt (and so re-embedded) only when one of these changes.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/package.json \
+	web/package-lock.json web/vite.config.ts web/tsconfig.json
+
+web/dist/index.html: $(WEB_SOURCES) | web-deps
 	cd web && npm run build
+	@touch $@
+
+## Build the web app into web/dist (embedded by `--features spa`) when its sources changed.
+web-build: web/dist/index.html
+
+## Work on the web app: a debug `owp serve` (SQLite) behind Vite's dev server with hot reload
+## (http://127.0.0.1:5173; `/api` and `/healthz` go to the gateway). Ctrl-C stops both.
+dev: web-deps
+	$(CARGO) build -p owp-gateway --bin owp
+	$(TARGET_DIR)/debug/owp serve & server=$$!; trap 'kill $$server' EXIT INT TERM; cd web && npm run dev
 
 ## Regenerate the web app's API types from the gateway's OpenAPI document.
 web-types: web-deps
