@@ -44,6 +44,9 @@ enum Command {
               value_parser = clap::value_parser!(u64).range(1..=300))]
         timeout: u64,
     },
+    /// Check the configuration, the database and its migrations, Ollama and its models, and the
+    /// bootstrap admin: one line each; exit 1 when any check fails. Reads only.
+    Doctor,
     /// Audit trail maintenance.
     Audit {
         #[command(subcommand)]
@@ -77,6 +80,7 @@ impl Cli {
             Command::Seed => with_config(seed).await,
             Command::Serve => with_config(serve).await,
             Command::Health { url, timeout } => health(url, Duration::from_secs(timeout)).await,
+            Command::Doctor => with_config(doctor).await,
             Command::Audit {
                 command: AuditCommand::Verify { expect_head },
             } => with_config(|config| audit_verify(config, expect_head)).await,
@@ -139,6 +143,18 @@ async fn health(url: Option<String>, timeout: Duration) -> ExitCode {
             eprintln!("owp: unhealthy: {why}");
             ExitCode::FAILURE
         }
+    }
+}
+
+async fn doctor(config: Config) -> ExitCode {
+    let findings = crate::doctor::examine(&config).await;
+    for finding in &findings {
+        println!("{finding}");
+    }
+    if findings.iter().all(|f| f.ok) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

@@ -11,6 +11,7 @@
 mod audit_heads;
 pub mod cli;
 pub mod config;
+pub mod doctor;
 pub mod health_check;
 pub mod http;
 mod ollama_probe;

@@ -13,6 +13,7 @@ on_both_backends!(
     sigterm_stops_the_binary_gracefully,
     sigint_stops_the_binary_gracefully,
     audit_verify_checks_the_chain_against_the_logged_head,
+    doctor_says_what_is_wrong_one_line_each,
 );
 
 #[test]
@@ -414,5 +415,70 @@ async fn audit_verify_checks_the_chain_against_the_logged_head(backend: Backend)
     assert!(
         reason.contains(&format!("truncated below {seq}")),
         "{reason}"
+    );
+}
+
+/// Runs `owp doctor` with `vars`; its exit code and its lines.
+async fn doctor(vars: &[(&str, &str)]) -> (Option<i32>, Vec<String>) {
+    let out = tokio::process::Command::from(command(&["doctor"], vars))
+        .output()
+        .await
+        .unwrap();
+    let lines = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    (out.status.code(), lines)
+}
+
+/// The line of check `name`.
+fn line<'a>(lines: &'a [String], name: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.split_whitespace().nth(1) == Some(name))
+        .unwrap_or_else(|| panic!("no {name} line in {lines:?}"))
+}
+
+async fn doctor_says_what_is_wrong_one_line_each(backend: Backend) {
+    let empty = TestDatabase::create_empty(backend);
+    let (code, lines) = doctor(&[("DATABASE_URL", empty.url())]).await;
+    assert_eq!(code, Some(1), "{lines:?}");
+    assert!(line(&lines, "config").starts_with("ok"));
+    assert!(line(&lines, "database").starts_with("ok"));
+    let migrations = line(&lines, "migrations");
+    assert!(
+        migrations.starts_with("FAIL") && migrations.contains("owp migrate"),
+        "{migrations}"
+    );
+    assert!(
+        line(&lines, "ollama").starts_with("FAIL"),
+        "Ollama on a closed port"
+    );
+
+    let fake = owp_ollama_client::fake::FakeOllama::start().await.unwrap();
+    let db = TestDatabase::create(backend);
+    let ollama = fake.url();
+    let vars = [
+        ("DATABASE_URL", db.url()),
+        ("OLLAMA_BASE_URL", ollama.as_str()),
+    ];
+    let (_, lines) = doctor(&vars).await;
+    let admin = line(&lines, "admin");
+    assert!(
+        admin.starts_with("FAIL") && admin.contains("owp seed"),
+        "{admin}"
+    );
+    let seeded = tokio::process::Command::from(command(&["seed"], &vars))
+        .output()
+        .await
+        .unwrap();
+    assert!(seeded.status.success());
+    let (code, lines) = doctor(&vars).await;
+    assert_eq!(code, Some(0), "{lines:?}");
+    assert!(lines.iter().all(|l| l.starts_with("ok")), "{lines:?}");
+    assert!(
+        line(&lines, "models").contains("llama3.2:latest"),
+        "{lines:?}"
     );
 }

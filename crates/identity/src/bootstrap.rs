@@ -4,7 +4,8 @@
 use chrono::NaiveDateTime;
 use owp_audit::{AuditContext, EventType};
 use owp_credentials::{
-    NewApiKey, has_api_key_labelled, hash_password, issue_api_key, store_password_hash,
+    NewApiKey, has_api_key_labelled, hash_password, issue_api_key, password_hash_of,
+    store_password_hash,
 };
 use owp_db::AnyConnection;
 use owp_rbac::{resolve_role_names, seed_system_roles};
@@ -49,6 +50,33 @@ impl std::fmt::Debug for BootstrapReport {
             .field("api_key", &self.api_key.as_ref().map(|_| "***"))
             .finish()
     }
+}
+
+/// How the bootstrap admin stands, for `owp doctor`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminState {
+    /// Active with a password: an operator can sign in.
+    Usable,
+    /// Not created yet (`owp seed` or the first `owp serve` creates it).
+    Missing,
+    /// Exists but may not sign in (disabled, …).
+    Inactive(&'static str),
+    /// Exists without a password credential.
+    NoPassword,
+}
+
+/// Whether the bootstrap admin (`admin@example.com`) can sign in.
+pub fn admin_state(conn: &mut AnyConnection) -> Result<AdminState, IdentityError> {
+    let Some(admin) = find_login(conn, ADMIN_EMAIL)? else {
+        return Ok(AdminState::Missing);
+    };
+    if admin.status != UserStatus::Active {
+        return Ok(AdminState::Inactive(admin.status.as_str()));
+    }
+    if password_hash_of(conn, admin.id)?.is_none() {
+        return Ok(AdminState::NoPassword);
+    }
+    Ok(AdminState::Usable)
 }
 
 fn random_password() -> String {
