@@ -7,4 +7,8 @@ pub enum DocumentsError {
     /// type is named): 415.
     #[error("unsupported document type {0}: upload plain text, markdown, HTML or DOCX")]
     UnsupportedType(String),
+    /// The file claims a format but its content is broken (the reason says where): the
+    /// document is stored as `failed` with this reason.
+    #[error("the document could not be read: {0}")]
+    Malformed(String),
 }

@@ -12,8 +12,10 @@
 
 pub mod chunking;
 mod error;
+pub mod extract;
 pub mod sniff;
 
 pub use chunking::{Chunk, ChunkSpec, Position, Section, chunk_text};
 pub use error::DocumentsError;
+pub use extract::{Extracted, extract};
 pub use sniff::{DocumentKind, sniff};
