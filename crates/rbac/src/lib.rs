@@ -2,6 +2,9 @@
 //! per-user grants (allowed models and tools), folded into the [`Principal`] every request is
 //! checked against.
 //!
+//! [`visibility`] holds the one rule of who sees and changes shared content (workshop items,
+//! documents), below the content crates so they all follow it.
+//!
 //! Kept apart from identity so services that only check a principal do not pull in sign-in and
 //! token code. Role assignment is audited, so this crate records events through `owp-audit`
 //! (DESIGN §2 lets rbac use audit and db only).
@@ -16,6 +19,7 @@ pub mod permissions;
 mod principal;
 mod roles;
 mod seed;
+pub mod visibility;
 
 pub use assignments::{
     permissions_of, resolve_role_names, role_names_of, roles_and_permissions_of, set_user_roles,

@@ -1,6 +1,7 @@
 //! [`WorkshopError`]: the one error type of this crate, mapped to HTTP in one gateway file.
 
 use owp_db::StoreError;
+use owp_rbac::visibility::Refusal;
 
 /// Why a workshop operation was refused or failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,5 +51,17 @@ impl From<StoreError> for WorkshopError {
 impl From<diesel::result::Error> for WorkshopError {
     fn from(err: diesel::result::Error) -> Self {
         StoreError::from(err).into()
+    }
+}
+
+impl From<Refusal> for WorkshopError {
+    /// The visibility rule's refusals keep their meaning: hidden 404, read-only 403, invalid 422.
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Hidden => WorkshopError::NotFound,
+            Refusal::ReadOnly(message) => WorkshopError::Forbidden(message),
+            Refusal::Invalid(field, message) => WorkshopError::Invalid(field, message),
+            Refusal::Store(err) => err.into(),
+        }
     }
 }

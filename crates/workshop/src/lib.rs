@@ -1,7 +1,7 @@
 //! Workshop content an organisation shares with its members: projects and their members,
 //! prompts (versions, typed variables, a pure renderer), tools (function definitions) and
 //! agents (a model with its system prompt, tools and options), all under one visibility rule
-//! ([`visibility`]).
+//! ([`visibility`], defined in `owp_rbac::visibility` and shared with documents).
 //!
 //! Every operation takes the [`owp_rbac::Principal`], its input and the time `at`, checks
 //! visibility and policy, writes and records its audit event in one transaction. Conversations
@@ -21,4 +21,5 @@ pub mod tools;
 pub mod visibility;
 
 pub use error::WorkshopError;
+pub use owp_rbac::visible_filter;
 pub use visibility::{Access, Ownership, Viewer, Visibility};

@@ -9,54 +9,14 @@ pub use members::{remove_member, set_member};
 pub use store::{create_project, delete_project, get_project, list_projects, update_project};
 
 use chrono::NaiveDateTime;
-use owp_db::StoreError;
 use owp_db::ids::{ProjectId, UserId};
+/// A member's role in a project; defined beside the visibility rule that reads it.
+pub use owp_rbac::visibility::MemberRole;
 
 /// Longest project name.
 pub const MAX_NAME_CHARS: usize = 120;
 /// Longest description.
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
-
-/// A member's role in a project.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum MemberRole {
-    /// Changes the project, its members and its content.
-    Owner,
-    /// Changes the project's content.
-    Editor,
-    /// Reads the project's content.
-    Viewer,
-}
-
-impl MemberRole {
-    /// Whether the role may change the project's content.
-    pub fn may_write(self) -> bool {
-        matches!(self, MemberRole::Owner | MemberRole::Editor)
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemberRole::Owner => "owner",
-            MemberRole::Editor => "editor",
-            MemberRole::Viewer => "viewer",
-        }
-    }
-
-    /// Reads a stored name; anything else is a fault of the store.
-    pub fn from_stored(text: &str) -> Result<Self, StoreError> {
-        match text {
-            "owner" => Ok(MemberRole::Owner),
-            "editor" => Ok(MemberRole::Editor),
-            "viewer" => Ok(MemberRole::Viewer),
-            other => Err(StoreError::Internal(format!(
-                "unknown project role {other:?} in the store"
-            ))),
-        }
-    }
-}
 
 /// A member of a project.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

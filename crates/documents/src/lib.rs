@@ -1,0 +1,21 @@
+//! Documents an organisation uploads for retrieval: upload intake, text extraction and chunking
+//! (DESIGN §2: documents → rbac, audit, db; no web framework).
+//!
+//! This first slice holds content sniffing ([`sniff`]: the type comes from the bytes, never from
+//! the name alone) and the chunker ([`chunk_text`], a pure function over extracted text and its
+//! section marks, so ingestion and the later collections, which may choose other strategies,
+//! share it).
+
+// Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+
+pub mod chunking;
+mod error;
+pub mod extract;
+pub mod sniff;
+
+pub use chunking::{Chunk, ChunkSpec, Position, Section, chunk_text};
+pub use error::DocumentsError;
+pub use extract::{Extracted, extract};
+pub use sniff::{DocumentKind, sniff};
