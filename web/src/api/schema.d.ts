@@ -1875,7 +1875,7 @@ export interface components {
             role: components["schemas"]["MemberRole"];
         };
         /**
-         * @description A member's role in a project.
+         * @description A member's role in a project (the rule reads it for `project` items).
          * @enum {string}
          */
         MemberRole: "owner" | "editor" | "viewer";
