@@ -135,3 +135,71 @@ pub(crate) fn check_answers(history: &[Message], new: &[NewMessage]) -> Result<(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use owp_db::ids::AgentId;
+    use serde_json::json;
+
+    use super::*;
+
+    fn agent(options: Value) -> AgentUse {
+        AgentUse {
+            id: AgentId::new(),
+            slug: "guide".into(),
+            name: "Guide".into(),
+            model: "llama3.2:latest".into(),
+            system_prompt: None,
+            tool_ids: vec![ToolId::new(), ToolId::new()],
+            options: AgentOptions::from_json(&options).unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_agents_model_answers_and_another_is_refused() {
+        let guide = agent(json!({}));
+        assert_eq!(agent_model(&guide, "").unwrap(), "llama3.2:latest");
+        assert_eq!(agent_model(&guide, "llama3.2").unwrap(), "llama3.2:latest");
+        let Err(ChatError::Invalid(field, _)) = agent_model(&guide, "qwen2.5") else {
+            panic!("another model must be refused");
+        };
+        assert_eq!(field, "model");
+    }
+
+    #[test]
+    fn tool_ids_are_the_agents_then_the_callers_each_once() {
+        let guide = agent(json!({}));
+        let first = guide.tool_ids[0].to_string();
+        let extra = ToolId::new().to_string();
+        let ids = tool_ids_with(Some(&guide), &[first.clone(), extra.clone()]);
+        assert_eq!(ids.len(), 3);
+        assert_eq!(
+            (ids[0].as_str(), ids[2].as_str()),
+            (first.as_str(), extra.as_str())
+        );
+        assert_eq!(
+            tool_ids_with(None, std::slice::from_ref(&extra)),
+            vec![extra]
+        );
+    }
+
+    #[test]
+    fn the_callers_options_override_the_agents_key_by_key() {
+        let guide = agent(json!({"temperature": 0.2, "seed": 7}));
+        let merged = merged_options(
+            Some(&guide.options),
+            Some(json!({"temperature": 0.9, "top_k": null})),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(merged, json!({"temperature": 0.9, "seed": 7}));
+        assert_eq!(merged_options(None, None).unwrap(), None);
+        assert_eq!(merged_options(None, Some(json!({}))).unwrap(), None);
+        let Err(ChatError::Invalid(field, _)) =
+            merged_options(Some(&guide.options), Some(json!([1])))
+        else {
+            panic!("options that are no object must be refused");
+        };
+        assert_eq!(field, "options");
+    }
+}

@@ -54,3 +54,17 @@ pub async fn usable_agents(
         .filter(|a| principal.can_use_model(&a.model))
         .collect())
 }
+
+/// The agent `slug` if `principal` may call it (visible, active, its model granted); else
+/// `NotFound` — what `GET /v1/models/agent:<slug>` answers.
+pub async fn usable_agent(
+    db: &Database,
+    principal: &Principal,
+    slug: &str,
+) -> Result<AgentSummary, ChatError> {
+    usable_agents(db, principal)
+        .await?
+        .into_iter()
+        .find(|a| a.slug == slug)
+        .ok_or_else(|| ChatError::NotFound(format!("no agent {slug:?} that you may use")))
+}

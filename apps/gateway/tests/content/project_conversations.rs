@@ -82,6 +82,20 @@ async fn conversations_belong_to_projects_their_owners_see(backend: Backend) {
     assert_eq!(list["total"], 2, "{list}");
     let (_, all) = send(&app, &bob, Method::GET, "/api/v1/conversations", None).await;
     assert_eq!(all["total"], 3);
+    let malformed = "/api/v1/conversations?project_id=not-an-id";
+    assert_eq!(send(&app, &bob, Method::GET, malformed, None).await.0, 400);
+    let bad_start = json!({"title": "x", "project_id": "not-an-id"});
+    let (status, problem) = send(
+        &app,
+        &bob,
+        Method::POST,
+        "/api/v1/conversations",
+        Some(bad_start),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    let (_, still) = send(&app, &bob, Method::GET, "/api/v1/conversations", None).await;
+    assert_eq!(still["total"], 3, "nothing stored for bad input");
 
     let (_, other) = send(
         &app,

@@ -76,12 +76,8 @@ pub async fn model(
     model: web::Path<String>,
 ) -> Result<web::Json<OpenAiModel>, ApiError> {
     if let Some(slug) = model.strip_prefix(AGENT_PREFIX) {
-        return owp_chat::models::usable_agents(&state.db, &auth.0)
-            .await?
-            .into_iter()
-            .find(|a| a.slug == slug)
-            .map(|a| web::Json(OpenAiModel::from(a)))
-            .ok_or_else(|| ApiError::NotFound(format!("no agent {slug:?} that you may use")));
+        let agent = owp_chat::models::usable_agent(&state.db, &auth.0, slug).await?;
+        return Ok(web::Json(OpenAiModel::from(agent)));
     }
     let wanted = check_grants(&auth.0, &model, [])?;
     usable_models(&state, &auth.0)
