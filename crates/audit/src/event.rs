@@ -94,6 +94,26 @@ pub enum EventType {
     AgentUpdated,
     /// An agent was deleted.
     AgentDeleted,
+    /// A document was uploaded (its text extracted, or its failure recorded).
+    DocumentUploaded,
+    /// A document was deleted with its chunks and vectors in every collection.
+    DocumentDeleted,
+    /// A collection was created.
+    CollectionCreated,
+    /// A collection changed (a new model or chunking starts a new generation).
+    CollectionUpdated,
+    /// A collection was deleted with its index.
+    CollectionDeleted,
+    /// A document was added to a collection (indexing queued).
+    CollectionDocumentAdded,
+    /// A document was removed from a collection (its vectors dropped).
+    CollectionDocumentRemoved,
+    /// A RAG system was created.
+    RagSystemCreated,
+    /// A RAG system changed.
+    RagSystemUpdated,
+    /// A RAG system was deleted.
+    RagSystemDeleted,
 }
 
 /// A stored event type name that this build does not know.
@@ -103,7 +123,7 @@ pub struct UnknownEventType(pub String);
 
 impl EventType {
     /// Every event type, for validation messages and filters.
-    pub const ALL: [EventType; 42] = [
+    pub const ALL: [EventType; 52] = [
         EventType::LoginSuccess,
         EventType::LoginFailure,
         EventType::Logout,
@@ -146,6 +166,16 @@ impl EventType {
         EventType::AgentCreated,
         EventType::AgentUpdated,
         EventType::AgentDeleted,
+        EventType::DocumentUploaded,
+        EventType::DocumentDeleted,
+        EventType::CollectionCreated,
+        EventType::CollectionUpdated,
+        EventType::CollectionDeleted,
+        EventType::CollectionDocumentAdded,
+        EventType::CollectionDocumentRemoved,
+        EventType::RagSystemCreated,
+        EventType::RagSystemUpdated,
+        EventType::RagSystemDeleted,
     ];
 
     /// The stored name.
@@ -193,6 +223,16 @@ impl EventType {
             EventType::AgentCreated => "agent_created",
             EventType::AgentUpdated => "agent_updated",
             EventType::AgentDeleted => "agent_deleted",
+            EventType::DocumentUploaded => "document_uploaded",
+            EventType::DocumentDeleted => "document_deleted",
+            EventType::CollectionCreated => "collection_created",
+            EventType::CollectionUpdated => "collection_updated",
+            EventType::CollectionDeleted => "collection_deleted",
+            EventType::CollectionDocumentAdded => "collection_document_added",
+            EventType::CollectionDocumentRemoved => "collection_document_removed",
+            EventType::RagSystemCreated => "rag_system_created",
+            EventType::RagSystemUpdated => "rag_system_updated",
+            EventType::RagSystemDeleted => "rag_system_deleted",
         }
     }
 }

@@ -111,6 +111,36 @@ typed_id!(
     AgentId
 );
 
+typed_id!(
+    /// Identifies an uploaded document.
+    DocumentId
+);
+
+typed_id!(
+    /// Identifies a chunk of a document's text.
+    ChunkId
+);
+
+typed_id!(
+    /// Identifies a collection (documents indexed for retrieval).
+    CollectionId
+);
+
+typed_id!(
+    /// Identifies one generation (build) of a collection's index.
+    GenerationId
+);
+
+typed_id!(
+    /// Identifies an ingestion job.
+    JobId
+);
+
+typed_id!(
+    /// Identifies a RAG system (collections + chat model + prompt template).
+    RagSystemId
+);
+
 #[cfg(test)]
 mod tests {
     use super::OrganizationId;

@@ -1,9 +1,15 @@
 //! The portable diesel schema of every table (one file for both dialects: TEXT ids, UTC
 //! timestamps). Kept by hand in step with `migrations/`; the schema-parity test checks both.
-//! Workshop content's tables live in `schema/workshop.rs` (re-exported here).
+//! Workshop content's tables live in `schema/workshop.rs`, documents' and collections' in
+//! `schema/knowledge.rs` (both re-exported here).
 
+mod knowledge;
 mod workshop;
 
+pub use knowledge::{
+    chunk_vectors, collection_documents, collection_generations, collections, document_chunks,
+    document_tags, documents, jobs,
+};
 pub use workshop::{
     agents, project_members, projects, prompt_tags, prompt_versions, prompts, tools,
 };
@@ -388,4 +394,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     prompt_versions,
     tools,
     agents,
+    documents,
+    document_tags,
+    document_chunks,
+    collections,
+    collection_generations,
+    collection_documents,
+    chunk_vectors,
+    jobs,
 );
