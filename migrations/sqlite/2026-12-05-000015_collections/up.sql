@@ -24,7 +24,9 @@ CREATE INDEX collections_project_id_idx ON collections (project_id);
 CREATE INDEX collections_organization_id_visibility_idx ON collections (organization_id, visibility);
 
 -- One build of a collection's index: its model, chunking spec and the dimension learned from
--- the first embedding. `state`: building | active | retired.
+-- the first embedding. `state`: building | active | retired. `revision` grows whenever its
+-- vectors change (indexed, removed, deleted with a document), so a replica's in-process copy of
+-- the builtin index knows with one keyed read whether it is still current.
 CREATE TABLE collection_generations (
     id TEXT PRIMARY KEY NOT NULL,
     collection_id TEXT NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
@@ -33,6 +35,7 @@ CREATE TABLE collection_generations (
     chunking TEXT NOT NULL,
     dimensions BIGINT,
     state TEXT NOT NULL,
+    revision BIGINT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     activated_at TIMESTAMP,
     CONSTRAINT collection_generations_number_key UNIQUE (collection_id, number)

@@ -130,6 +130,8 @@ diesel::table! {
         dimensions -> Nullable<BigInt>,
         /// `building`, `active` or `retired`.
         state -> Text,
+        /// Grows whenever its vectors change (in-process index copies check it).
+        revision -> BigInt,
         /// UTC.
         created_at -> Timestamp,
         /// UTC, when it became the one queries use.
