@@ -16,6 +16,7 @@ CREATE TABLE documents (
     tags TEXT NOT NULL,
     state TEXT NOT NULL,
     error TEXT,
+    characters BIGINT NOT NULL,
     content TEXT NOT NULL,
     sections TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,

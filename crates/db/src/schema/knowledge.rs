@@ -32,6 +32,8 @@ diesel::table! {
         state -> Text,
         /// Why extraction failed.
         error -> Nullable<Text>,
+        /// Length of the extracted text in characters.
+        characters -> BigInt,
         /// The extracted text.
         content -> Text,
         /// JSON list of section marks (offset, page, heading path).
