@@ -184,6 +184,32 @@ impl TestApp {
         request.send().await.expect("request failed")
     }
 
+    /// `POST path` as a `multipart/form-data` upload: a `file` part named `file_name` holding
+    /// `bytes`, then the text `fields` (a name may repeat).
+    pub async fn upload_as(
+        &self,
+        token: &str,
+        path: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+        );
+        for (name, value) in fields {
+            form = form.text((*name).to_owned(), (*value).to_owned());
+        }
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     /// The fake Ollama this app talks to, to script it and see what reached it.
     pub fn ollama(&self) -> &FakeOllama {
         &self.ollama

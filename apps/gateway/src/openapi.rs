@@ -29,6 +29,8 @@ use crate::http::problem::{FieldError, Problem};
         (name = "models", description = "Ollama models and embeddings"),
         (name = "chat", description = "Chat turns and the caller's conversations"),
         (name = "usage", description = "Token usage and budgets"),
+        (name = "content", description = "Projects, prompts, tools and agents"),
+        (name = "knowledge", description = "Documents, collections and RAG systems"),
         (name = "openai", description = "OpenAI-compatible endpoints"),
         (name = "ollama", description = "Ollama-compatible endpoints under /ollama"),
     )

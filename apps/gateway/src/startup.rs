@@ -127,6 +127,7 @@ impl Application {
             sign_in_throttle: Arc::new(SignInThrottle::new(redis)),
             trusted_proxies: config.trusted_proxies.clone(),
             model_registries: config.model_registries.clone(),
+            upload_max_bytes: config.upload_max_bytes,
         });
         let cors_origins = config.cors_origins.clone();
         let prod = config.is_prod();

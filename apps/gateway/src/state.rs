@@ -35,6 +35,8 @@ pub struct AppState {
     pub trusted_proxies: crate::http::client_address::TrustedProxies,
     /// Registry hosts besides Ollama's own that model pulls may name (`MODEL_REGISTRIES`).
     pub model_registries: Vec<String>,
+    /// The largest document upload in bytes (`UPLOAD_MAX_MB`).
+    pub upload_max_bytes: u64,
     /// Migrations and bootstrap, for `/readyz` to finish when start-up could not.
     pub preparation: Preparation,
 }

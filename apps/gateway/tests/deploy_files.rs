@@ -402,6 +402,16 @@ fn nginx_streams_unbuffered_and_limits_bodies_like_the_gateway() {
         assert!(block.contains("proxy_buffering off;"), "{route}");
         assert!(block.contains("proxy_read_timeout 3600s;"), "{route}");
     }
+    let uploads = conf
+        .split("location = /api/v1/documents {")
+        .nth(1)
+        .expect("no location for document uploads");
+    let uploads = &uploads[..uploads.find('}').unwrap()];
+    assert!(
+        uploads.contains("client_max_body_size 50m;"),
+        "UPLOAD_MAX_MB's default"
+    );
+    assert!(uploads.contains("proxy_request_buffering off;"));
     assert!(conf.contains("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"));
     assert!(conf.contains("proxy_set_header X-Forwarded-Proto $scheme;"));
     assert!(conf.contains("TRUSTED_PROXIES"));

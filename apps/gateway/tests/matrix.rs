@@ -44,6 +44,7 @@ struct World {
     prompt: String,
     tool: String,
     agent: String,
+    document: String,
 }
 
 async fn create_user(
@@ -215,7 +216,19 @@ async fn world(backend: Backend) -> World {
         .await,
     )
     .await;
+    let document = created(
+        app.upload_as(
+            &target_token,
+            "/api/v1/documents",
+            "target.txt",
+            b"the target's private notes".to_vec(),
+            &[],
+        )
+        .await,
+    )
+    .await;
     World {
+        document,
         app,
         conversation,
         project,
@@ -252,7 +265,7 @@ fn table(w: &World) -> Vec<Row> {
     let t = &w.target;
     let d = &w.disposable;
     let c = &w.conversation;
-    let (p, pr, tl, ag) = (&w.project, &w.prompt, &w.tool, &w.agent);
+    let (p, pr, tl, ag, dc) = (&w.project, &w.prompt, &w.tool, &w.agent, &w.document);
     let all = |s: u16| [s; 7];
     // Content another user keeps private: only the organization's admins reach it.
     let hidden = |s: u16| [401, 404, 404, 404, s, 404, s];
@@ -938,6 +951,48 @@ fn table(w: &World) -> Vec<Row> {
             nothing_there,
         ),
         row(
+            Method::GET,
+            "/api/v1/documents",
+            "/api/v1/documents".into(),
+            None,
+            readers,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/documents",
+            "/api/v1/documents".into(),
+            None,
+            writers,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/documents/{id}",
+            format!("/api/v1/documents/{dc}"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/documents/{id}/text",
+            format!("/api/v1/documents/{dc}/text"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/documents/{id}/chunks",
+            format!("/api/v1/documents/{dc}/chunks"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/documents/{id}",
+            format!("/api/v1/documents/{NO_ID}"),
+            None,
+            nothing_there,
+        ),
+        row(
             Method::POST,
             "/api/v1/auth/logout",
             "/api/v1/auth/logout".into(),
@@ -966,7 +1021,12 @@ async fn send(w: &World, row: &Row, column: usize, caller: &str, path: &str) -> 
     if let Some(token) = &w.tokens[column] {
         request = request.bearer_auth(token);
     }
-    if row.template == "/api/v1/auth/token" {
+    if row.template == "/api/v1/documents" && row.method == Method::POST {
+        // A file of its own per caller and spelling, so none is answered as a duplicate.
+        let text = format!("notes of {caller} at {path}");
+        let part = reqwest::multipart::Part::bytes(text.into_bytes()).file_name("notes.txt");
+        request = request.multipart(reqwest::multipart::Form::new().part("file", part));
+    } else if row.template == "/api/v1/auth/token" {
         request = request.form(&[
             ("username", format!("{caller}@form.example.org").as_str()),
             ("password", "wrong-password"),

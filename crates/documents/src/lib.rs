@@ -1,10 +1,10 @@
 //! Documents an organisation uploads for retrieval: upload intake, text extraction and chunking
 //! (DESIGN §2: documents → rbac, audit, db; no web framework).
 //!
-//! This first slice holds content sniffing ([`sniff`]: the type comes from the bytes, never from
-//! the name alone) and the chunker ([`chunk_text`], a pure function over extracted text and its
-//! section marks, so ingestion and the later collections, which may choose other strategies,
-//! share it).
+//! Content sniffing ([`sniff`]: the type comes from the bytes, never from the name alone), text
+//! extraction ([`extract`]), the chunker ([`chunk_text`], a pure function over extracted text
+//! and its section marks, shared with collections, which may choose other strategies) and the
+//! document store ([`store`]: upload, list, read, delete under the one visibility rule).
 
 // Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -14,6 +14,7 @@ pub mod chunking;
 mod error;
 pub mod extract;
 pub mod sniff;
+pub mod store;
 
 pub use chunking::{Chunk, ChunkSpec, Position, Section, chunk_text};
 pub use error::DocumentsError;

@@ -35,6 +35,7 @@ pub const ENV_VARS: &[&str] = &[
     "RATE_LIMIT_PER_MINUTE",
     "OLLAMA_BASE_URL",
     "OLLAMA_TIMEOUT_SECS",
+    "UPLOAD_MAX_MB",
     "ADMIN_BOOTSTRAP_PASSWORD",
     "ADMIN_BOOTSTRAP_PASSWORD_FORCE",
     "SIGNUP_MODE",
@@ -105,6 +106,8 @@ pub struct Config {
     pub ollama_base_url: String,
     /// `OLLAMA_TIMEOUT_SECS`: longest silence from Ollama before a call fails.
     pub ollama_timeout: Duration,
+    /// `UPLOAD_MAX_MB` in bytes: the largest document upload (refused with 413 while streaming).
+    pub upload_max_bytes: u64,
     /// `ADMIN_BOOTSTRAP_PASSWORD`.
     pub admin_bootstrap_password: Option<Secret>,
     /// `ADMIN_BOOTSTRAP_PASSWORD_FORCE`.

@@ -76,6 +76,10 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
         .check(number(env, "RATE_LIMIT_PER_MINUTE", 1..=1_000_000))
         .flatten()
         .unwrap_or(60);
+    let upload_max_mb: u64 = problems
+        .check(number(env, "UPLOAD_MAX_MB", 1..=10_240))
+        .flatten()
+        .unwrap_or(50);
     let ollama_base_url = problems
         .check(ollama_base_url(env, prod))
         .unwrap_or_default();
@@ -155,6 +159,7 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
             rate_limit_per_minute: u32::try_from(rate_limit_per_minute).unwrap_or(u32::MAX),
             ollama_base_url,
             ollama_timeout,
+            upload_max_bytes: upload_max_mb * 1024 * 1024,
             admin_bootstrap_password,
             admin_bootstrap_password_force: truthy(
                 env("ADMIN_BOOTSTRAP_PASSWORD_FORCE").as_deref(),

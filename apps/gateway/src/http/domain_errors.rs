@@ -201,6 +201,26 @@ impl From<owp_workshop::WorkshopError> for ApiError {
     }
 }
 
+// --- owp-documents (issue 13) ----------------------------------------------------------------
+
+/// Document errors: 415 naming the detected type, 422 naming the field (a malformed file is
+/// not an error here: it is stored as a failed document), 404 for what the caller may not see,
+/// 403 for what they see but may not change.
+impl From<owp_documents::DocumentsError> for ApiError {
+    fn from(err: owp_documents::DocumentsError) -> Self {
+        use owp_documents::DocumentsError;
+        let text = err.to_string();
+        match err {
+            DocumentsError::UnsupportedType(_) => ApiError::UnsupportedMediaType(text),
+            DocumentsError::Malformed(_) => ApiError::invalid_field("file", text),
+            DocumentsError::Invalid(field, message) => ApiError::invalid_field(&field, message),
+            DocumentsError::Forbidden(detail) => ApiError::Forbidden(detail),
+            DocumentsError::NotFound => ApiError::NotFound("not found".into()),
+            DocumentsError::Store(err) => err.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod chat_error_tests {
     use owp_chat::ChatError;

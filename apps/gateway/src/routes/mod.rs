@@ -1,12 +1,14 @@
 //! Route handlers, kept thin: parse, call one domain operation (through `Database::run` or a
 //! `owp-chat` entry point), map the result. Grouped by domain: `people` (accounts, keys, roles),
 //! `models` (model APIs, OpenAI and Ollama surfaces), `chat` (stored chat), `operations`
-//! (health, metrics, audit, usage), `content` (projects, prompts, tools, agents); `access` is
+//! (health, metrics, audit, usage), `content` (projects, prompts, tools, agents), `knowledge`
+//! (documents); `access` is
 //! the one table of who may call what.
 
 pub mod access;
 pub mod chat;
 pub mod content;
+pub mod knowledge;
 pub mod models;
 pub mod operations;
 pub mod params;
@@ -116,7 +118,13 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(content::agents::create)
                 .service(content::agents::get)
                 .service(content::agents::update)
-                .service(content::agents::remove),
+                .service(content::agents::remove)
+                .service(knowledge::documents::list)
+                .service(knowledge::documents::upload)
+                .service(knowledge::documents::get)
+                .service(knowledge::documents::text)
+                .service(knowledge::documents::chunks)
+                .service(knowledge::documents::remove),
         )
         .service(
             utoipa_actix_web::scope("/v1")
