@@ -108,10 +108,27 @@ impl Application {
             None => None,
         };
         let metrics = web::Data::new(Metrics::new()?);
+        let ollama_client = ollama_client(config)?;
+        let indexes = owp_vectors::Indexes::default();
+        let jobs = owp_vectors::jobs::JobRunner::new(
+            db.clone(),
+            ollama_client.clone(),
+            indexes.clone(),
+            &replica_name(),
+            owp_vectors::jobs::RunnerSettings {
+                batch_size: config.embed_batch_size,
+                workers: config.job_workers,
+                ..owp_vectors::jobs::RunnerSettings::default()
+            },
+            owp_db::time::now,
+        );
+        jobs.spawn();
         let state = web::Data::new(AppState {
             db: db.clone(),
             ollama: OllamaProbe::new(&config.ollama_base_url),
-            ollama_client: ollama_client(config)?,
+            ollama_client,
+            indexes,
+            jobs,
             signup_mode: config.signup_mode,
             tokens,
             audit_key,
@@ -309,4 +326,11 @@ async fn retry_preparation(preparation: Preparation) {
         }
         delay = (delay * 2).min(MAX_RETRY_DELAY);
     }
+}
+
+/// This process's name in job leases: the host (a pod's name on Kubernetes) and a random part,
+/// so a restarted process never mistakes its predecessor's leases for its own.
+fn replica_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "owp".into());
+    format!("{host}-{}", uuid::Uuid::new_v4().simple())
 }

@@ -35,6 +35,10 @@ pub struct AppState {
     pub trusted_proxies: crate::http::client_address::TrustedProxies,
     /// Registry hosts besides Ollama's own that model pulls may name (`MODEL_REGISTRIES`).
     pub model_registries: Vec<String>,
+    /// The vector indexes (builtin, and pgvector where offered), shared with the job runner.
+    pub indexes: owp_vectors::Indexes,
+    /// This replica's ingestion job workers (woken when a job is queued here).
+    pub jobs: owp_vectors::jobs::JobRunner,
     /// The largest document upload in bytes (`UPLOAD_MAX_MB`).
     pub upload_max_bytes: u64,
     /// Migrations and bootstrap, for `/readyz` to finish when start-up could not.

@@ -45,6 +45,8 @@ struct World {
     tool: String,
     agent: String,
     document: String,
+    collection: String,
+    job: String,
 }
 
 async fn create_user(
@@ -227,7 +229,31 @@ async fn world(backend: Backend) -> World {
         .await,
     )
     .await;
+    let collection = created(
+        app.send_as(
+            &target_token,
+            Method::POST,
+            "/api/v1/collections",
+            Some(json!({"name": "target's", "embedding_model": "all-minilm"})),
+        )
+        .await,
+    )
+    .await;
+    let added: Value = app
+        .send_as(
+            &target_token,
+            Method::POST,
+            &format!("/api/v1/collections/{collection}/documents/{document}"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let job = added["job_ids"][0].as_str().unwrap().to_owned();
     World {
+        collection,
+        job,
         document,
         app,
         conversation,
@@ -266,6 +292,7 @@ fn table(w: &World) -> Vec<Row> {
     let d = &w.disposable;
     let c = &w.conversation;
     let (p, pr, tl, ag, dc) = (&w.project, &w.prompt, &w.tool, &w.agent, &w.document);
+    let (cl, jb) = (&w.collection, &w.job);
     let all = |s: u16| [s; 7];
     // Content another user keeps private: only the organization's admins reach it.
     let hidden = |s: u16| [401, 404, 404, 404, s, 404, s];
@@ -991,6 +1018,83 @@ fn table(w: &World) -> Vec<Row> {
             format!("/api/v1/documents/{NO_ID}"),
             None,
             nothing_there,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/collections",
+            "/api/v1/collections".into(),
+            None,
+            readers,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/collections",
+            "/api/v1/collections".into(),
+            Some(json!({"name": "{caller}", "embedding_model": "all-minilm"})),
+            writers,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/collections/{id}",
+            format!("/api/v1/collections/{cl}"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/collections/{id}",
+            format!("/api/v1/collections/{cl}"),
+            Some(json!({"description": "changed"})),
+            hidden_write(200),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/collections/{id}",
+            format!("/api/v1/collections/{NO_ID}"),
+            None,
+            nothing_there,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/collections/{id}/documents",
+            format!("/api/v1/collections/{cl}/documents"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/collections/{id}/documents/{document_id}",
+            format!("/api/v1/collections/{cl}/documents/{dc}"),
+            None,
+            hidden_write(202),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/collections/{id}/documents/{document_id}",
+            format!("/api/v1/collections/{cl}/documents/{NO_ID}"),
+            None,
+            nothing_there,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/collections/{id}/search",
+            format!("/api/v1/collections/{cl}/search"),
+            Some(json!({"query": "notes"})),
+            hidden(200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/jobs/{id}",
+            format!("/api/v1/jobs/{jb}"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/jobs/{id}/events",
+            format!("/api/v1/jobs/{jb}/events"),
+            None,
+            hidden(200),
         ),
         row(
             Method::POST,

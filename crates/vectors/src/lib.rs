@@ -25,11 +25,15 @@
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
 mod builtin;
+pub mod collections;
 mod error;
 pub mod fusion;
 mod index;
+mod indexes;
+pub mod jobs;
 pub mod lexical;
 mod results;
+pub mod retrieve;
 pub mod revision;
 mod search;
 mod stopwords;
@@ -37,8 +41,9 @@ mod topk;
 pub mod vector;
 
 pub use builtin::{BuiltinIndex, CacheStats, DEFAULT_CACHE_BYTES};
-pub use error::VectorsError;
+pub use error::{OllamaFailure, VectorsError};
 pub use index::{Hit, IndexBackend, IndexChange, NewVector, VectorIndex, VectorQuery};
+pub use indexes::Indexes;
 pub use results::Position;
 pub use search::{
     MAX_TOP_K, SearchMode, SearchParams, SearchResult, SearchTarget, fusion_depth, search,

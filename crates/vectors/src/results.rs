@@ -10,9 +10,6 @@ use owp_db::schema::{document_chunks as dc, documents as d};
 use crate::error::VectorsError;
 use crate::search::{Ranked, SearchResult};
 
-/// Separator of the stored heading path (`document_chunks.heading_path`).
-const HEADING_SEPARATOR: &str = " > ";
-
 /// Where a chunk lies in its document; the same shape as `owp_documents::Position`, so a
 /// citation reads alike wherever it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -80,7 +77,7 @@ pub(crate) fn assemble(
                 position: Position {
                     page: page.and_then(|p| u32::try_from(p).ok()),
                     heading_path: heading_path
-                        .map(|path| split_headings(&path))
+                        .and_then(|path| serde_json::from_str(&path).ok())
                         .unwrap_or_default(),
                     start: usize::try_from(start).unwrap_or(0),
                     end: usize::try_from(end).unwrap_or(0),
@@ -88,26 +85,4 @@ pub(crate) fn assemble(
             })
         })
         .collect())
-}
-
-fn split_headings(path: &str) -> Vec<String> {
-    path.split(HEADING_SEPARATOR)
-        .filter(|h| !h.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn heading_paths_split_on_the_stored_separator() {
-        assert_eq!(
-            split_headings("Intro > Setup > Linux"),
-            vec!["Intro", "Setup", "Linux"]
-        );
-        assert!(split_headings("").is_empty());
-        assert_eq!(split_headings("A>B"), vec!["A>B"]);
-    }
 }

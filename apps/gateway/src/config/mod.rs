@@ -36,6 +36,8 @@ pub const ENV_VARS: &[&str] = &[
     "OLLAMA_BASE_URL",
     "OLLAMA_TIMEOUT_SECS",
     "UPLOAD_MAX_MB",
+    "EMBED_BATCH_SIZE",
+    "JOB_WORKERS",
     "ADMIN_BOOTSTRAP_PASSWORD",
     "ADMIN_BOOTSTRAP_PASSWORD_FORCE",
     "SIGNUP_MODE",
@@ -108,6 +110,10 @@ pub struct Config {
     pub ollama_timeout: Duration,
     /// `UPLOAD_MAX_MB` in bytes: the largest document upload (refused with 413 while streaming).
     pub upload_max_bytes: u64,
+    /// `EMBED_BATCH_SIZE`: chunks per embedding call of an ingestion job.
+    pub embed_batch_size: usize,
+    /// `JOB_WORKERS`: ingestion jobs this replica runs at once (so embedding calls in flight).
+    pub job_workers: usize,
     /// `ADMIN_BOOTSTRAP_PASSWORD`.
     pub admin_bootstrap_password: Option<Secret>,
     /// `ADMIN_BOOTSTRAP_PASSWORD_FORCE`.

@@ -76,6 +76,14 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
         .check(number(env, "RATE_LIMIT_PER_MINUTE", 1..=1_000_000))
         .flatten()
         .unwrap_or(60);
+    let embed_batch_size: usize = problems
+        .check(number(env, "EMBED_BATCH_SIZE", 1..=512))
+        .flatten()
+        .unwrap_or(16);
+    let job_workers: usize = problems
+        .check(number(env, "JOB_WORKERS", 1..=32))
+        .flatten()
+        .unwrap_or(2);
     let upload_max_mb: u64 = problems
         .check(number(env, "UPLOAD_MAX_MB", 1..=10_240))
         .flatten()
@@ -160,6 +168,8 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
             ollama_base_url,
             ollama_timeout,
             upload_max_bytes: upload_max_mb * 1024 * 1024,
+            embed_batch_size,
+            job_workers,
             admin_bootstrap_password,
             admin_bootstrap_password_force: truthy(
                 env("ADMIN_BOOTSTRAP_PASSWORD_FORCE").as_deref(),

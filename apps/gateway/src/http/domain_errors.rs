@@ -221,6 +221,34 @@ impl From<owp_documents::DocumentsError> for ApiError {
     }
 }
 
+// --- owp-vectors (issue 13) ------------------------------------------------------------------
+
+/// Collection, search and job errors: 422 naming the field (a query vector of the wrong
+/// dimension names `query`), 404 for what the caller may not see, 403 for what they see but
+/// may not change and for a model not granted, 415 for an upload's type, Ollama failures as
+/// everywhere.
+impl From<owp_vectors::VectorsError> for ApiError {
+    fn from(err: owp_vectors::VectorsError) -> Self {
+        use owp_vectors::VectorsError;
+        let text = err.to_string();
+        match err {
+            VectorsError::Invalid(field, message) => ApiError::invalid_field(&field, message),
+            VectorsError::DimensionMismatch { .. } => ApiError::invalid_field("query", text),
+            VectorsError::NotFound => ApiError::NotFound("not found".into()),
+            VectorsError::Forbidden(detail) | VectorsError::NotGranted(detail) => {
+                ApiError::Forbidden(detail)
+            }
+            VectorsError::Unsupported(detail) => ApiError::UnsupportedMediaType(detail),
+            VectorsError::Ollama(failure) => std::sync::Arc::try_unwrap(failure.0).map_or_else(
+                |shared| ApiError::BadGateway(shared.to_string()),
+                ApiError::from,
+            ),
+            VectorsError::MalformedVector { .. } => ApiError::Internal(text),
+            VectorsError::Store(err) => err.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod chat_error_tests {
     use owp_chat::ChatError;

@@ -124,7 +124,18 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(knowledge::documents::get)
                 .service(knowledge::documents::text)
                 .service(knowledge::documents::chunks)
-                .service(knowledge::documents::remove),
+                .service(knowledge::documents::remove)
+                .service(knowledge::collections::list)
+                .service(knowledge::collections::create)
+                .service(knowledge::collections::get)
+                .service(knowledge::collections::update)
+                .service(knowledge::collections::remove)
+                .service(knowledge::collections::documents)
+                .service(knowledge::collections::add_document)
+                .service(knowledge::collections::remove_document)
+                .service(knowledge::collections::search)
+                .service(knowledge::jobs::get)
+                .service(knowledge::jobs::events),
         )
         .service(
             utoipa_actix_web::scope("/v1")

@@ -1,6 +1,7 @@
 //! Knowledge through the HTTP API on both backends: documents (upload, sniffing, extraction,
 //! limits, duplicates, visibility, delete). One test binary; the helpers live here.
 
+mod collections;
 mod documents;
 
 use owp_testkit::TestApp;

@@ -215,3 +215,4 @@ diesel::joinable!(collection_documents -> documents (document_id));
 diesel::joinable!(chunk_vectors -> collection_generations (generation_id));
 diesel::joinable!(chunk_vectors -> document_chunks (chunk_id));
 diesel::joinable!(jobs -> collections (collection_id));
+diesel::joinable!(jobs -> collection_generations (generation_id));

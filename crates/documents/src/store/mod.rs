@@ -9,9 +9,13 @@ mod ops;
 mod rows;
 mod upload;
 
-pub use ops::{delete_document, document_chunks, document_text, get_document, list_documents};
+pub use ops::{
+    delete_document, document_chunks, document_text, ensure_chunks, get_document, list_documents,
+};
 pub use rows::kind_name;
-pub use upload::{Extraction, Prepared, UploadOutcome, insert_document, prepare, upload_document};
+pub use upload::{
+    Extraction, Prepared, UploadOutcome, insert_document, prepare, prepare_file, upload_document,
+};
 
 use chrono::NaiveDateTime;
 use owp_db::ids::{ChunkId, DocumentId, OrganizationId, ProjectId, UserId};

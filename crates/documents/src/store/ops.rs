@@ -189,3 +189,59 @@ pub fn delete_document(
         Ok(())
     })
 }
+
+/// The chunks of `document` under the chunking `spec` (stored as `key`), in text order: cut
+/// from the stored text and saved on first use, so collections sharing a chunking share the
+/// chunks. Another replica cutting the same ones at the same time is harmless (the unique key
+/// refuses the second set, which then reads the first). A failed document has none. For
+/// ingestion jobs, which check visibility when a document is added.
+pub fn ensure_chunks(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+    key: &str,
+    spec: crate::ChunkSpec,
+) -> Result<Vec<StoredChunk>, DocumentsError> {
+    let stored = stored_chunks(conn, document, key)?;
+    if !stored.is_empty() {
+        return Ok(stored);
+    }
+    let (text, sections): (String, String) = documents::table
+        .find(document.to_string())
+        .select((documents::content, documents::sections))
+        .first(conn)?;
+    let marks: Vec<SectionMark> = serde_json::from_str(&sections)
+        .map_err(|_| owp_db::StoreError::Internal("malformed document sections".into()))?;
+    let sections: Vec<crate::Section> = marks
+        .into_iter()
+        .map(|m| crate::Section {
+            start: m.start,
+            heading_path: m.heading_path,
+            page: m.page,
+        })
+        .collect();
+    let chunks = crate::chunk_text(&text, &sections, spec);
+    let written = conn.transaction(|conn| super::rows::insert_chunks(conn, document, key, &chunks));
+    match written {
+        Ok(()) | Err(DocumentsError::Store(owp_db::StoreError::Conflict { .. })) => {
+            stored_chunks(conn, document, key)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+fn stored_chunks(
+    conn: &mut AnyConnection,
+    document: DocumentId,
+    key: &str,
+) -> Result<Vec<StoredChunk>, DocumentsError> {
+    let rows: Vec<ChunkRow> = document_chunks::table
+        .filter(document_chunks::document_id.eq(document.to_string()))
+        .filter(document_chunks::spec.eq(key))
+        .order(document_chunks::ordinal.asc())
+        .select(ChunkRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(StoredChunk::try_from)
+        .collect::<Result<_, _>>()?)
+}

@@ -204,6 +204,17 @@ fn file_name_of(meta: &UploadMeta) -> String {
     name.trim().to_owned()
 }
 
+/// [`prepare`] of the file at `path` (uploaded as `name`), read and worked on the blocking
+/// pool so no async worker stalls and no pooled connection is held meanwhile.
+pub async fn prepare_file(path: PathBuf, name: String) -> Result<Prepared, DocumentsError> {
+    spawn_blocking(move || {
+        let bytes = std::fs::read(&path)
+            .map_err(|e| StoreError::Internal(format!("cannot read the upload: {e}")))?;
+        prepare(&bytes, &name)
+    })
+    .await?
+}
+
 /// Uploads the file at `path` (the gateway streamed it there under the size limit): checks the
 /// title and tags first, reads and extracts it on the blocking pool holding no connection,
 /// then stores it with [`insert_document`]. The file is left for the caller to remove.
@@ -216,13 +227,7 @@ pub async fn upload_document(
     at: NaiveDateTime,
 ) -> Result<UploadOutcome, DocumentsError> {
     checked_meta(&meta)?;
-    let name = meta.file_name.clone();
-    let prepared = spawn_blocking(move || {
-        let bytes = std::fs::read(&path)
-            .map_err(|e| StoreError::Internal(format!("cannot read the upload: {e}")))?;
-        prepare(&bytes, &name)
-    })
-    .await??;
+    let prepared = prepare_file(path, meta.file_name.clone()).await?;
     let principal = principal.clone();
     let ctx = ctx.clone();
     db.run(move |conn| insert_document(conn, &principal, &ctx, &meta, &prepared, at))

@@ -3,10 +3,11 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use owp_db::ids::{DocumentId, ProjectId};
+use owp_db::ids::{CollectionId, DocumentId, ProjectId};
 use owp_documents::store::{
     self, Document, DocumentFilter, DocumentState, DocumentText, StoredChunk,
 };
+use owp_vectors::collections::upload_into_collection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -80,6 +81,9 @@ pub struct DocumentUpload {
     visibility: Option<String>,
     /// The project, for `project` visibility.
     project_id: Option<String>,
+    /// A collection you may write: the document is added to it (its indexing queued) in the
+    /// same step.
+    collection_id: Option<String>,
 }
 
 /// The documents you can see, newest first.
@@ -111,7 +115,8 @@ pub async fn list(
 /// Upload a document. The type comes from the content (415 names what was found); a file over
 /// `UPLOAD_MAX_MB` is refused with 413 while it streams. Text is extracted at once: a broken
 /// file becomes a `failed` document whose `error` says why. Content you can already see is
-/// answered with that document (200) instead of a copy (201).
+/// answered with that document (200) instead of a copy (201). With `collection_id` the
+/// document is also added to that collection and its indexing queued.
 #[utoipa::path(
     tag = "knowledge",
     request_body(content = DocumentUpload, content_type = "multipart/form-data"),
@@ -126,23 +131,22 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let form = upload_form::read(&req, payload, state.upload_max_bytes).await?;
-    if form.collection_id.is_some() {
-        return Err(ApiError::invalid_field(
-            "collection_id",
-            "collections are not available yet",
-        ));
-    }
     let ctx = auth.audit(&req, &state);
     let at = owp_db::time::now();
-    let outcome = store::upload_document(
-        &state.db,
-        &auth.0,
-        &ctx,
-        form.meta,
-        form.file.to_path_buf(),
-        at,
-    )
-    .await?;
+    let path = form.file.to_path_buf();
+    let outcome = match form.collection_id.as_deref().map(str::trim) {
+        Some(raw) => {
+            let collection = raw
+                .parse::<CollectionId>()
+                .map_err(|_| ApiError::invalid_field("collection_id", "must be a collection id"))?;
+            let (outcome, _) =
+                upload_into_collection(&state.db, &auth.0, &ctx, form.meta, path, collection, at)
+                    .await?;
+            state.jobs.wake();
+            outcome
+        }
+        None => store::upload_document(&state.db, &auth.0, &ctx, form.meta, path, at).await?,
+    };
     drop(form.file);
     let location = format!("/api/v1/documents/{}", outcome.document.id);
     Ok(if outcome.created {
