@@ -302,6 +302,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The collections you can see, with their indexing state. */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Create a collection (you must be granted its embedding model; `pgvector` needs PostgreSQL
+         *     with the `vector` extension).
+         */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One collection you can see: settings, state (`indexing` while documents are still being
+         *     indexed), counts and a rebuild under way.
+         */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        /** Delete a collection you may write with its index; its documents stay. */
+        delete: operations["remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a collection you may write; absent fields stay. A new `embedding_model` or
+         *     `chunking` re-indexes every document into a new generation in the background; searches use
+         *     the current one until it is complete.
+         */
+        patch: operations["update"];
+        trace?: never;
+    };
+    "/api/v1/collections/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The documents of a collection you can see, with their indexing progress. */
+        get: operations["documents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collections/{id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a document you can see to a collection you may write; its indexing is queued (202 with
+         *     the jobs). Adding a member again answers its jobs.
+         */
+        post: operations["add_document"];
+        /** Remove a document from a collection you may write (its vectors go; the document stays). */
+        delete: operations["remove_document"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collections/{id}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search a collection you can see: `vector`, `lexical` or `hybrid` (reciprocal rank fusion),
+         *     over the documents indexed so far that you may read. Results carry the chunk, its
+         *     document's title, the score and the position (page, heading path, offsets).
+         */
+        post: operations["search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations": {
         parameters: {
             query?: never;
@@ -348,6 +454,85 @@ export interface paths {
         };
         /** The messages of one of your conversations, oldest first. */
         get: operations["messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The documents you can see, newest first. */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Upload a document. The type comes from the content (415 names what was found); a file over
+         *     `UPLOAD_MAX_MB` is refused with 413 while it streams. Text is extracted at once: a broken
+         *     file becomes a `failed` document whose `error` says why. Content you can already see is
+         *     answered with that document (200) instead of a copy (201). With `collection_id` the
+         *     document is also added to that collection and its indexing queued.
+         */
+        post: operations["upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One document you can see. */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        /** Delete a document you may write, with its chunks and its vectors in every collection. */
+        delete: operations["remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{id}/chunks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chunks of a document you can see (1000 characters, 100 shared), with their positions. */
+        get: operations["chunks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{id}/text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The extracted text of a document you can see, with where its sections (headings, pages)
+         *     start.
+         */
+        get: operations["text"];
         put?: never;
         post?: never;
         delete?: never;
@@ -420,6 +605,43 @@ export interface paths {
         post?: never;
         /** Withdraw an invitation. */
         delete: operations["revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An ingestion job of a collection you can see: state, chunks done of total, error. */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a job: `text/event-stream` with a `progress` event (the job) whenever it changes,
+         *     then `done` or `failed` (the job) and the end of the stream.
+         */
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1229,6 +1451,16 @@ export interface components {
             /** @description The token from the invitation. */
             token: string;
         };
+        /** @description A document added to a collection, and the jobs indexing it. */
+        Added: {
+            /** @description The collection after the addition. */
+            collection: components["schemas"]["Collection"];
+            /**
+             * @description One job per generation (the active one first, then a rebuild under way); follow one at
+             *     `/api/v1/jobs/{id}/events`.
+             */
+            job_ids: string[];
+        };
         /** @description An agent as its readers see it. */
         Agent: {
             /** @description Whether it may be used. */
@@ -1565,6 +1797,124 @@ export interface components {
             /** @description Tools in Ollama's function format; only tools granted to you. */
             tools?: Record<string, never>[] | null;
         };
+        /** @description A page of a document's chunks. */
+        ChunkList: {
+            /** @description In text order. */
+            items: components["schemas"]["StoredChunk"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
+        };
+        /**
+         * @description How a collection cuts documents into chunks.
+         * @enum {string}
+         */
+        ChunkStrategy: "characters" | "tokens" | "markdown";
+        /** @description A collection's chunking: strategy, size and overlap (characters, or tokens for `tokens`). */
+        Chunking: {
+            /** @description What consecutive chunks share; less than half of `size`. */
+            overlap?: number;
+            /** @description Chunk length: 50..=8000 characters, or 16..=2000 tokens. */
+            size: number;
+            /** @description `characters` (default), `tokens` or `markdown`. */
+            strategy?: components["schemas"]["ChunkStrategy"];
+        };
+        /** @description A collection as its readers see it. */
+        Collection: {
+            /** @description `builtin` or `pgvector` (fixed at creation). */
+            backend: string;
+            /** @description How documents are cut (the active generation's). */
+            chunking: components["schemas"]["Chunking"];
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description Free text. */
+            description: string;
+            /**
+             * Format: int64
+             * @description Vector length, learned from the first embedding (null until then).
+             */
+            dimensions?: number | null;
+            /** @description `cosine`, `dot` or `l2` (fixed at creation). */
+            distance: string;
+            /**
+             * Format: int64
+             * @description Member documents.
+             */
+            documents: number;
+            /** @description The model queries and the active generation embed with (canonical name). */
+            embedding_model: string;
+            /**
+             * Format: int64
+             * @description Member documents whose indexing failed (see their jobs).
+             */
+            failed: number;
+            /**
+             * Format: int64
+             * @description The active generation's number.
+             */
+            generation: number;
+            /** @description Id. */
+            id: string;
+            /**
+             * Format: int64
+             * @description Member documents indexed in the active generation.
+             */
+            indexed: number;
+            /** @description Display name, unique per organisation. */
+            name: string;
+            /** @description The tenant. */
+            organization_id: string;
+            /** @description Who created it. */
+            owner_id: string;
+            /** @description The project it belongs to. */
+            project_id?: string | null;
+            rebuild?: components["schemas"]["Rebuild"] | null;
+            /** @description `ready`, or `indexing` while member documents are still being indexed. */
+            state: components["schemas"]["CollectionState"];
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            updated_at: string;
+            /** @description Who may see (and search) it. */
+            visibility: components["schemas"]["Visibility"];
+        };
+        /**
+         * @description A change to a collection; absent fields stay. A new `embedding_model` or `chunking`
+         *     rebuilds the index in a new generation.
+         */
+        CollectionChange: {
+            chunking?: components["schemas"]["Chunking"] | null;
+            /** @description New description. */
+            description?: string | null;
+            /** @description New embedding model: re-indexes in the background. */
+            embedding_model?: string | null;
+            /** @description New name. */
+            name?: string | null;
+            /** @description New project (`null` takes it out of its project). */
+            project_id?: string | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+        };
+        /** @description A page of collections. */
+        CollectionList: {
+            /** @description By name. */
+            items: components["schemas"]["Collection"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
+        };
+        /**
+         * @description Whether a collection answers from everything it holds.
+         * @enum {string}
+         */
+        CollectionState: "ready" | "indexing";
         /** @description OpenAI's chat request: the fields Ollama can honour, and those refused by name. */
         CompletionRequest: {
             /** @description Refused: no audio output. */
@@ -1722,6 +2072,98 @@ export interface components {
             /** @description Single-use token for `POST /api/v1/auth/accept-invite` (shown once). */
             token: string;
         };
+        /** @description A document as its readers see it (without its text: `GET …/text`). */
+        Document: {
+            /**
+             * Format: int64
+             * @description Length of the extracted text in characters.
+             */
+            characters: number;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description Why extraction failed. */
+            error?: string | null;
+            /** @description The uploaded file's name. */
+            file_name: string;
+            /** @description Id. */
+            id: string;
+            /** @description `text`, `markdown`, `html`, `pdf` or `docx`, sniffed from the content. */
+            kind: string;
+            /** @description The tenant. */
+            organization_id: string;
+            /** @description Who uploaded it. */
+            owner_id: string;
+            /** @description The project it belongs to. */
+            project_id?: string | null;
+            /** @description SHA-256 of the uploaded bytes (lowercase hex): the same content is one document. */
+            sha256: string;
+            /**
+             * Format: int64
+             * @description Size of the upload in bytes.
+             */
+            size_bytes: number;
+            /** @description `ready` or `failed`. */
+            state: components["schemas"]["DocumentState"];
+            /** @description Lower-case tags. */
+            tags: string[];
+            /** @description Display title. */
+            title: string;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            updated_at: string;
+            /** @description Who may see (and use) it. */
+            visibility: components["schemas"]["Visibility"];
+        };
+        /** @description A page of documents. */
+        DocumentList: {
+            /** @description Newest first. */
+            items: components["schemas"]["Document"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
+        };
+        /**
+         * @description Whether a document's text could be extracted.
+         * @enum {string}
+         */
+        DocumentState: "ready" | "failed";
+        /** @description A document's extracted text and where its sections start. */
+        DocumentText: {
+            /** @description The document. */
+            document_id: string;
+            /** @description Section marks: byte offset, heading path, page. */
+            sections: components["schemas"]["SectionMark"][];
+            /** @description The extracted text. */
+            text: string;
+        };
+        /** @description The form of an upload (`multipart/form-data`). */
+        DocumentUpload: {
+            /**
+             * @description A collection you may write: the document is added to it (its indexing queued) in the
+             *     same step.
+             */
+            collection_id?: string | null;
+            /**
+             * Format: binary
+             * @description The file: plain text, markdown, HTML, PDF or DOCX (the type is read from the content).
+             */
+            file: string;
+            /** @description The project, for `project` visibility. */
+            project_id?: string | null;
+            /** @description Comma-separated tags (the part may repeat). */
+            tags?: string | null;
+            /** @description Display title (default: the file name). */
+            title?: string | null;
+            /** @description `private` (default), `project` or `org`. */
+            visibility?: string | null;
+        };
         /** @description One text or a batch. */
         EmbeddingInput: string | string[];
         /** @description An embeddings request. */
@@ -1838,6 +2280,59 @@ export interface components {
             /** @description `owp_…`: shown this once, never again. */
             secret: string;
         };
+        /** @description A job as its readers see it. */
+        Job: {
+            /**
+             * Format: int64
+             * @description How many times a replica took it.
+             */
+            attempts: number;
+            /** @description The collection. */
+            collection_id: string;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description The document it indexes. */
+            document_id: string;
+            /**
+             * Format: int64
+             * @description Chunks indexed.
+             */
+            done: number;
+            /** @description Why it failed. */
+            error?: string | null;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            finished_at?: string | null;
+            /**
+             * Format: int64
+             * @description The generation it fills (its number).
+             */
+            generation: number;
+            /** @description Id. */
+            id: string;
+            /** @description `queued`, `running`, `done` or `failed`. */
+            state: components["schemas"]["JobState"];
+            /**
+             * Format: int64
+             * @description Chunks to index (0 until the document is chunked).
+             */
+            total: number;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            updated_at: string;
+        };
+        /**
+         * @description Where a job is.
+         * @enum {string}
+         */
+        JobState: "queued" | "running" | "done" | "failed";
         /** @description Sign-in by email and password. */
         LoginRequest: {
             /** @description Login name (any case). */
@@ -1862,17 +2357,48 @@ export interface components {
             /** @description The account. */
             user: components["schemas"]["UserView"];
         };
-        /** @description A member of a project. */
+        /** @description A member document with how far its indexing got in the active generation. */
         Member: {
-            /** @description Their role. */
-            role: components["schemas"]["MemberRole"];
-            /** @description The user. */
-            user_id: string;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            added_at: string;
+            /** @description The document. */
+            document_id: string;
+            /**
+             * Format: int64
+             * @description Chunks indexed.
+             */
+            done: number;
+            /** @description Why indexing failed. */
+            error?: string | null;
+            /** @description Its job in the active generation. */
+            job_id: string;
+            /** @description `queued`, `running`, `done` or `failed`. */
+            state: components["schemas"]["JobState"];
+            /** @description Its title. */
+            title: string;
+            /**
+             * Format: int64
+             * @description Chunks to index.
+             */
+            total: number;
         };
         /** @description A member's role to set. */
         MemberBody: {
             /** @description `owner`, `editor` or `viewer`. */
             role: components["schemas"]["MemberRole"];
+        };
+        /** @description A page of a collection's documents. */
+        MemberList: {
+            /** @description In the order they were added. */
+            items: components["schemas"]["Member"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
         };
         /**
          * @description A member's role in a project (the rule reads it for `project` items).
@@ -1987,6 +2513,25 @@ export interface components {
             /** @description Tools you can see. */
             tool_ids?: string[];
             /** @description Default `private`. */
+            visibility?: components["schemas"]["Visibility"];
+        };
+        /** @description A new collection. */
+        NewCollection: {
+            /** @description `builtin` (default) or `pgvector` (PostgreSQL with the `vector` extension). */
+            backend?: string | null;
+            /** @description Default: characters, 1000, 100. */
+            chunking?: components["schemas"]["Chunking"];
+            /** @description Free text. */
+            description?: string;
+            /** @description `cosine` (default), `dot` or `l2`. */
+            distance?: string | null;
+            /** @description The embedding model (you must be granted it). */
+            embedding_model: string;
+            /** @description Display name, unique per organisation. */
+            name: string;
+            /** @description The project, for `project` visibility. */
+            project_id?: string | null;
+            /** @description `private` (default), `project` or `org`. */
             visibility?: components["schemas"]["Visibility"];
         };
         /** @description What a caller supplies to create an organization. */
@@ -2361,6 +2906,28 @@ export interface components {
             /** @description `ready` or `unavailable`. */
             status: string;
         };
+        /** @description A generation being built in the background after a change of model or chunking. */
+        Rebuild: {
+            /** @description Its chunking. */
+            chunking: components["schemas"]["Chunking"];
+            /**
+             * Format: int64
+             * @description Documents it will hold.
+             */
+            documents: number;
+            /** @description The model it embeds with. */
+            embedding_model: string;
+            /**
+             * Format: int64
+             * @description Its number (the active one's plus one or more).
+             */
+            generation: number;
+            /**
+             * Format: int64
+             * @description Documents indexed into it so far.
+             */
+            indexed: number;
+        };
         /** @description A refresh token to exchange. */
         RefreshRequest: {
             /** @description The token from sign-in or the last refresh. */
@@ -2437,10 +3004,83 @@ export interface components {
              */
             updated_at: string;
         };
+        /** @description The results, and whether the collection answered from everything it holds. */
+        SearchAnswer: {
+            /** @description The collection. */
+            collection_id: string;
+            /**
+             * Format: int64
+             * @description The generation searched.
+             */
+            generation: number;
+            /** @description The mode used. */
+            mode: string;
+            /**
+             * Format: int64
+             * @description Member documents not searched because their indexing has not finished.
+             */
+            pending_documents: number;
+            /** @description Best first. */
+            results: Record<string, never>[];
+            /** @description `indexing` when some documents are not indexed yet: they were not searched. */
+            state: components["schemas"]["CollectionState"];
+        };
+        /** @description Narrows a search to documents by id or tag. */
+        SearchFilter: {
+            /** @description Only these documents. */
+            document_ids?: string[] | null;
+            /** @description Only documents with at least one of these tags. */
+            tags?: string[] | null;
+        };
+        /** @description What to search for. */
+        SearchRequest: {
+            /** @description Only some of the collection's documents. */
+            filter?: components["schemas"]["SearchFilter"];
+            /**
+             * Format: float
+             * @description A floor on the score: vector similarity in vector and hybrid modes, the lexical score
+             *     (0..1) in lexical mode.
+             */
+            min_score?: number | null;
+            /** @description `vector`, `lexical` or `hybrid` (default). */
+            mode?: string | null;
+            /** @description The question or keywords. */
+            query: string;
+            /** @description Results wanted, 1..=100 (default 5). */
+            top_k?: number;
+        };
+        /** @description Where a section of the text starts and what it is under (a stored `Section`). */
+        SectionMark: {
+            /** @description Headings above it, outermost first. */
+            heading_path?: string[];
+            /**
+             * Format: int32
+             * @description 1-based page, for formats with pages.
+             */
+            page?: number | null;
+            /** @description Byte offset in the text. */
+            start: number;
+        };
         /** @description A password an admin sets. */
         SetPassword: {
             /** @description The new password (at least 8 characters). */
             password: string;
+        };
+        /** @description One stored chunk of a document. */
+        StoredChunk: {
+            /** @description The document. */
+            document_id: string;
+            /** @description Id (what search results and citations name). */
+            id: string;
+            /**
+             * Format: int64
+             * @description 0, 1, 2, … in text order.
+             */
+            ordinal: number;
+            /** @description Page, heading path and byte offsets in the document's text. */
+            position: Record<string, never>;
+            /** @description The text. */
+            text: string;
         };
         /** @description OAuth2 password grant (form-encoded), for the API page's Authorize button and OAuth2 clients. */
         TokenForm: {
@@ -3481,6 +4121,381 @@ export interface operations {
     list: {
         parameters: {
             query?: {
+                /** @description Only this project's collections. */
+                project_id?: string | null;
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionList"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCollection"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description the new collection */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Collection"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Collection"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CollectionChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Collection"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    documents: {
+        parameters: {
+            query?: {
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description collection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id */
+                id: string;
+                /** @description document id */
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Added"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such document, or it failed extraction */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id */
+                id: string;
+                /** @description document id */
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchAnswer"];
+                };
+            };
+            /** @description the embedding model is not granted to you */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
                 /** @description 1..=500, default 50. */
                 limit?: number | null;
                 /** @description Rows to skip. */
@@ -3671,6 +4686,236 @@ export interface operations {
             };
         };
     };
+    list: {
+        parameters: {
+            query?: {
+                /** @description Text in the title or file name. */
+                q?: string | null;
+                /** @description Only documents with this tag. */
+                tag?: string | null;
+                /** @description Only `ready` or only `failed` documents. */
+                state?: components["schemas"]["DocumentState"] | null;
+                /** @description Only this project's documents. */
+                project_id?: string | null;
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentList"];
+                };
+            };
+        };
+    };
+    upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["DocumentUpload"];
+            };
+        };
+        responses: {
+            /** @description the same content was already uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            201: {
+                headers: {
+                    /** @description the new document */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description document id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description document id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    chunks: {
+        parameters: {
+            query?: {
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description document id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChunkList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    text: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description document id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentText"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     embeddings: {
         parameters: {
             query?: never;
@@ -3831,6 +5076,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvitationView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description job id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description job id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `progress`, then `done` or `failed`; each carries the job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             404: {
