@@ -1910,6 +1910,34 @@ export interface components {
              */
             total: number;
         };
+        /** @description A member document with how far its indexing got in the active generation. */
+        CollectionMember: {
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            added_at: string;
+            /** @description The document. */
+            document_id: string;
+            /**
+             * Format: int64
+             * @description Chunks indexed.
+             */
+            done: number;
+            /** @description Why indexing failed. */
+            error?: string | null;
+            /** @description Its job in the active generation. */
+            job_id: string;
+            /** @description `queued`, `running`, `done` or `failed`. */
+            state: components["schemas"]["JobState"];
+            /** @description Its title. */
+            title: string;
+            /**
+             * Format: int64
+             * @description Chunks to index.
+             */
+            total: number;
+        };
         /**
          * @description Whether a collection answers from everything it holds.
          * @enum {string}
@@ -2357,33 +2385,12 @@ export interface components {
             /** @description The account. */
             user: components["schemas"]["UserView"];
         };
-        /** @description A member document with how far its indexing got in the active generation. */
+        /** @description A member of a project. */
         Member: {
-            /**
-             * Format: date-time
-             * @description UTC.
-             */
-            added_at: string;
-            /** @description The document. */
-            document_id: string;
-            /**
-             * Format: int64
-             * @description Chunks indexed.
-             */
-            done: number;
-            /** @description Why indexing failed. */
-            error?: string | null;
-            /** @description Its job in the active generation. */
-            job_id: string;
-            /** @description `queued`, `running`, `done` or `failed`. */
-            state: components["schemas"]["JobState"];
-            /** @description Its title. */
-            title: string;
-            /**
-             * Format: int64
-             * @description Chunks to index.
-             */
-            total: number;
+            /** @description Their role. */
+            role: components["schemas"]["MemberRole"];
+            /** @description The user. */
+            user_id: string;
         };
         /** @description A member's role to set. */
         MemberBody: {
@@ -2393,7 +2400,7 @@ export interface components {
         /** @description A page of a collection's documents. */
         MemberList: {
             /** @description In the order they were added. */
-            items: components["schemas"]["Member"][];
+            items: components["schemas"]["CollectionMember"][];
             /**
              * Format: int64
              * @description How many in all.

@@ -12,7 +12,7 @@ use owp_rbac::visibility::{Ownership, Viewer, Visibility};
 use serde_json::json;
 
 use super::rows::{active_generation, audit, load};
-use super::{Collection, Member};
+use super::{Collection, CollectionMember};
 use crate::jobs::{self, JobState};
 use crate::{Indexes, VectorsError};
 
@@ -207,7 +207,7 @@ pub fn list_members(
     principal: &Principal,
     collection: CollectionId,
     page: Page,
-) -> Result<Paged<Member>, VectorsError> {
+) -> Result<Paged<CollectionMember>, VectorsError> {
     super::require_readable(conn, principal, collection)?;
     let active = active_generation(conn, collection)?;
     let of_collection = || {
@@ -253,7 +253,7 @@ pub fn list_members(
         .into_iter()
         .map(
             |(document, added_at, title, job, state, done, total, error)| {
-                Ok(Member {
+                Ok(CollectionMember {
                     document_id: parse_stored_id(&document)?,
                     title,
                     job_id: parse_stored_id(&job)?,

@@ -289,7 +289,7 @@ pub struct CollectionFilter {
 /// A member document with how far its indexing got in the active generation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Member {
+pub struct CollectionMember {
     /// The document.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub document_id: DocumentId,

@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use owp_db::ids::{CollectionId, DocumentId, JobId, ProjectId};
 use owp_vectors::collections::{
-    self, Collection, CollectionChange, CollectionFilter, Member, NewCollection,
+    self, Collection, CollectionChange, CollectionFilter, CollectionMember, NewCollection,
 };
 use owp_vectors::retrieve::{SearchAnswer, SearchRequest, search_collection};
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,7 @@ pub struct CollectionList {
 #[derive(Serialize, ToSchema)]
 pub struct MemberList {
     /// In the order they were added.
-    items: Vec<Member>,
+    items: Vec<CollectionMember>,
     /// How many in all.
     total: i64,
 }
