@@ -2,6 +2,8 @@
 //! default organisation, documents, chunks of a spec, a collection with its generations.
 //! (Collections, documents and ingestion have their own crates; this stays minimal on purpose.)
 
+// `allow`, not `expect`: each test binary and the benchmark use a different part of the
+// fixture, and rustc does not fulfil a module-wide `expect(dead_code)` in some of them.
 #![allow(
     dead_code,
     reason = "each test binary uses a different part of the fixture"
