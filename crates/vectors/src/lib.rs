@@ -7,8 +7,9 @@
 //! - [`VectorIndex`]: the trait a vector store implements (insert a batch for a generation,
 //!   remove a document, search, score given chunks); [`BuiltinIndex`] keeps vectors in
 //!   `chunk_vectors` and scans a cached in-process copy, checked against the generation's
-//!   revision on every search so all replicas see every change. [`revision`] holds the
-//!   bookkeeping every backend shares.
+//!   revision on every search so all replicas see every change. [`PgvectorIndex`] keeps them
+//!   in PostgreSQL's `vector` extension and searches one HNSW index per generation.
+//!   [`revision`] holds the bookkeeping every backend shares.
 //! - [`lexical`]: keyword search in the database's own full-text index (SQLite FTS5 with BM25,
 //!   PostgreSQL tsvector with `ts_rank_cd`), from sanitised user text.
 //! - [`fusion`]: reciprocal rank fusion of rankings.
@@ -34,7 +35,8 @@
 //! Functions are synchronous and take `&mut owp_db::AnyConnection` (DESIGN §3): async callers
 //! run them inside `owp_db::Database::run`. Collections, their members and ingestion jobs are
 //! managed by the callers; this crate reads `document_chunks` and `documents` and writes only
-//! `chunk_vectors` and `collection_generations.{revision, dimensions}`.
+//! `chunk_vectors` (or `pgvector_chunks`, which the pgvector index creates itself) and
+//! `collection_generations.{revision, dimensions}`.
 
 // Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -48,6 +50,7 @@ mod index;
 mod indexes;
 pub mod jobs;
 pub mod lexical;
+mod pgvector;
 mod results;
 pub mod retrieve;
 pub mod revision;
@@ -60,6 +63,7 @@ pub use builtin::{BuiltinIndex, CacheStats, DEFAULT_CACHE_BYTES};
 pub use error::{OllamaFailure, VectorsError};
 pub use index::{Hit, IndexBackend, IndexChange, NewVector, VectorIndex, VectorQuery};
 pub use indexes::Indexes;
+pub use pgvector::PgvectorIndex;
 pub use results::Position;
 pub use search::{
     MAX_TOP_K, SearchMode, SearchParams, SearchResult, SearchTarget, fusion_depth, search,

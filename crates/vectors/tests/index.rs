@@ -1,12 +1,15 @@
-//! The builtin index on both backends: insert (one transaction, revision bump, dimension
-//! learned and enforced, replace on retry), search (order, k, document allow-list, distances),
-//! removal (by document, by FK cascade), and a second replica's copy reloaded by revision.
+//! The index contract on every backend — the builtin index on SQLite and PostgreSQL, the
+//! pgvector index on the PostgreSQL with pgvector (the same test bodies): insert (one
+//! transaction, revision bump, dimension learned and enforced, replace on retry), search
+//! (order, k, document allow-list, distances), removal (by document). Builtin only: removal by
+//! FK cascade and a second replica's copy reloaded by revision.
 
 mod support;
 
 use std::sync::Arc;
 
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use owp_db::AnyConnection;
 use owp_db::ids::{ChunkId, DocumentId, GenerationId};
 use owp_db::schema::{chunk_vectors, collection_generations, document_chunks, documents};
@@ -21,6 +24,19 @@ on_both_backends!(
     a_second_replica_reloads_after_a_change,
     each_distance_scores_higher_for_nearer_vectors
 );
+
+/// The same bodies on the pgvector index.
+mod pgvector {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn vectors_are_indexed_searched_and_removed() {
+        crate::support::on_pgvector(super::indexed_searched_and_removed).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn each_distance_scores_higher_for_nearer_vectors() {
+        crate::support::on_pgvector(super::distances_score_higher_for_nearer).await;
+    }
+}
 
 fn query<'a>(
     generation: GenerationId,
@@ -49,157 +65,176 @@ fn stored_rows(conn: &mut AnyConnection, generation: GenerationId) -> i64 {
         .unwrap()
 }
 
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Rows the index holds for a generation, in its own table.
+fn index_rows(index: &dyn VectorIndex, conn: &mut AnyConnection, generation: GenerationId) -> i64 {
+    match index.backend() {
+        IndexBackend::Builtin => stored_rows(conn, generation),
+        IndexBackend::Pgvector => {
+            diesel::sql_query("SELECT count(*) AS n FROM pgvector_chunks WHERE generation_id = $1")
+                .bind::<diesel::sql_types::Text, _>(generation.to_string())
+                .get_result::<Count>(conn)
+                .unwrap()
+                .n
+        }
+    }
+}
+
 async fn vectors_are_indexed_searched_and_removed(backend: Backend) {
-    let test_db = TestDatabase::create(backend);
-    let db = test_db.migrated().await;
-    db.run(|conn| -> Result<(), VectorsError> {
-        let fx = support::setup(conn);
-        let index = BuiltinIndex::default();
-        assert_eq!(index.backend(), IndexBackend::Builtin);
-        let g = fx.generation;
-        let a = support::add_document(conn, &fx, "A");
-        let b = support::add_document(conn, &fx, "B");
-        let ca = support::add_texts(conn, a, &["a0", "a1"]);
-        let cb = support::add_texts(conn, b, &["b0"]);
+    support::on_builtin(backend, indexed_searched_and_removed).await;
+}
 
-        // An empty generation has nothing to find, whatever the query's length.
-        assert!(
-            index
-                .search(conn, &query(g, &[1.0, 0.0], 5, None))?
-                .is_empty()
-        );
+fn indexed_searched_and_removed(
+    index: &dyn VectorIndex,
+    conn: &mut AnyConnection,
+) -> Result<(), VectorsError> {
+    let fx = support::setup(conn);
+    let g = fx.generation;
+    let a = support::add_document(conn, &fx, "A");
+    let b = support::add_document(conn, &fx, "B");
+    let ca = support::add_texts(conn, a, &["a0", "a1"]);
+    let cb = support::add_texts(conn, b, &["b0"]);
 
-        let vectors = [
-            NewVector {
-                chunk_id: ca[0],
-                document_id: a,
-                vector: &[1.0, 0.0, 0.0],
-            },
-            NewVector {
-                chunk_id: ca[1],
-                document_id: a,
-                vector: &[0.0, 2.0, 0.0],
-            },
-            NewVector {
-                chunk_id: cb[0],
-                document_id: b,
-                vector: &[3.0, 3.0, 0.0],
-            },
-        ];
-        let change = index.insert(conn, g, Distance::Cosine, &vectors)?;
-        assert_eq!((change.rows, change.revision), (3, 1));
-        assert_eq!(revision::read(conn, g)?, 1);
-        let dims: Option<i64> = collection_generations::table
-            .find(g.to_string())
-            .select(collection_generations::dimensions)
-            .first(conn)?;
-        assert_eq!(dims, Some(3));
+    // An empty generation has nothing to find, whatever the query's length.
+    assert!(
+        index
+            .search(conn, &query(g, &[1.0, 0.0], 5, None))?
+            .is_empty()
+    );
 
-        // Cosine: unit vectors stored, so scores are similarities, best first.
-        let hits = index.search(conn, &query(g, &[1.0, 0.1, 0.0], 2, None))?;
-        assert_eq!(chunk_ids(&hits), vec![ca[0], cb[0]]);
-        assert_eq!(hits[1].document_id, b);
-        assert!(hits[0].score > 0.99 && hits[0].score <= 1.0 + 1e-6);
-        let only_b = index.search(conn, &query(g, &[1.0, 0.1, 0.0], 5, Some(&[b])))?;
-        assert_eq!(chunk_ids(&only_b), vec![cb[0]]);
-        assert!(
-            index
-                .search(conn, &query(g, &[1.0, 0.0, 0.0], 5, Some(&[])))?
-                .is_empty()
-        );
-        assert!(
-            index
-                .search(conn, &query(g, &[1.0, 0.0, 0.0], 0, None))?
-                .is_empty()
-        );
-
-        // The generation's dimension holds for queries and later inserts alike.
-        let mismatch = VectorsError::DimensionMismatch {
-            expected: 3,
-            actual: 2,
-        };
-        assert_eq!(
-            index.search(conn, &query(g, &[1.0, 0.0], 5, None)),
-            Err(mismatch.clone())
-        );
-        let short = [NewVector {
-            chunk_id: cb[0],
-            document_id: b,
-            vector: &[1.0, 0.0],
-        }];
-        assert_eq!(
-            index.insert(conn, g, Distance::Cosine, &short),
-            Err(mismatch)
-        );
-        assert_eq!(
-            revision::read(conn, g)?,
-            1,
-            "a refused batch changes nothing"
-        );
-        let zero = [NewVector {
-            chunk_id: cb[0],
-            document_id: b,
-            vector: &[0.0; 3],
-        }];
-        assert!(matches!(
-            index.insert(conn, g, Distance::Cosine, &zero),
-            Err(VectorsError::Invalid(..))
-        ));
-        assert!(matches!(
-            index.search(conn, &query(g, &[f32::NAN, 0.0, 0.0], 5, None)),
-            Err(VectorsError::Invalid(..))
-        ));
-
-        // A retried batch replaces the chunk's vector instead of failing.
-        let again = [NewVector {
-            chunk_id: cb[0],
-            document_id: b,
-            vector: &[0.0, 0.0, 1.0],
-        }];
-        assert_eq!(index.insert(conn, g, Distance::Cosine, &again)?.revision, 2);
-        assert_eq!(stored_rows(conn, g), 3);
-        let hits = index.search(conn, &query(g, &[0.0, 0.0, 1.0], 1, None))?;
-        assert_eq!(chunk_ids(&hits), vec![cb[0]]);
-
-        // Removing a document's vectors bumps the revision; the next search sees it.
-        let removed = index.remove_document(conn, g, a)?;
-        assert_eq!((removed.rows, removed.revision), (2, 3));
-        let hits = index.search(conn, &query(g, &[1.0, 0.0, 0.0], 5, None))?;
-        assert_eq!(chunk_ids(&hits), vec![cb[0]]);
-
-        // A missing generation is "not found", for searches and writes.
-        let missing = GenerationId::new();
-        assert_eq!(
-            index.search(conn, &query(missing, &[1.0], 1, None)),
-            Err(VectorsError::NotFound)
-        );
-        assert_eq!(
-            index.remove_document(conn, missing, a),
-            Err(VectorsError::NotFound)
-        );
-        let orphan = [NewVector {
+    let vectors = [
+        NewVector {
             chunk_id: ca[0],
             document_id: a,
             vector: &[1.0, 0.0, 0.0],
-        }];
-        assert_eq!(
-            index.insert(conn, missing, Distance::Cosine, &orphan),
-            Err(VectorsError::NotFound)
-        );
-        // A chunk that does not exist is refused by its foreign key.
-        let ghost = [NewVector {
-            chunk_id: ChunkId::new(),
+        },
+        NewVector {
+            chunk_id: ca[1],
             document_id: a,
-            vector: &[1.0, 0.0, 0.0],
-        }];
-        assert!(matches!(
-            index.insert(conn, g, Distance::Cosine, &ghost),
-            Err(VectorsError::Store(owp_db::StoreError::ForeignKey { .. }))
-        ));
-        Ok(())
-    })
-    .await
-    .unwrap();
+            vector: &[0.0, 2.0, 0.0],
+        },
+        NewVector {
+            chunk_id: cb[0],
+            document_id: b,
+            vector: &[3.0, 3.0, 0.0],
+        },
+    ];
+    let change = index.insert(conn, g, Distance::Cosine, &vectors)?;
+    assert_eq!((change.rows, change.revision), (3, 1));
+    assert_eq!(revision::read(conn, g)?, 1);
+    let dims: Option<i64> = collection_generations::table
+        .find(g.to_string())
+        .select(collection_generations::dimensions)
+        .first(conn)?;
+    assert_eq!(dims, Some(3));
+
+    // Cosine: unit vectors stored, so scores are similarities, best first.
+    let hits = index.search(conn, &query(g, &[1.0, 0.1, 0.0], 2, None))?;
+    assert_eq!(chunk_ids(&hits), vec![ca[0], cb[0]]);
+    assert_eq!(hits[1].document_id, b);
+    assert!(hits[0].score > 0.99 && hits[0].score <= 1.0 + 1e-6);
+    let only_b = index.search(conn, &query(g, &[1.0, 0.1, 0.0], 5, Some(&[b])))?;
+    assert_eq!(chunk_ids(&only_b), vec![cb[0]]);
+    assert!(
+        index
+            .search(conn, &query(g, &[1.0, 0.0, 0.0], 5, Some(&[])))?
+            .is_empty()
+    );
+    assert!(
+        index
+            .search(conn, &query(g, &[1.0, 0.0, 0.0], 0, None))?
+            .is_empty()
+    );
+
+    // The generation's dimension holds for queries and later inserts alike.
+    let mismatch = VectorsError::DimensionMismatch {
+        expected: 3,
+        actual: 2,
+    };
+    assert_eq!(
+        index.search(conn, &query(g, &[1.0, 0.0], 5, None)),
+        Err(mismatch.clone())
+    );
+    let short = [NewVector {
+        chunk_id: cb[0],
+        document_id: b,
+        vector: &[1.0, 0.0],
+    }];
+    assert_eq!(
+        index.insert(conn, g, Distance::Cosine, &short),
+        Err(mismatch)
+    );
+    assert_eq!(
+        revision::read(conn, g)?,
+        1,
+        "a refused batch changes nothing"
+    );
+    let zero = [NewVector {
+        chunk_id: cb[0],
+        document_id: b,
+        vector: &[0.0; 3],
+    }];
+    assert!(matches!(
+        index.insert(conn, g, Distance::Cosine, &zero),
+        Err(VectorsError::Invalid(..))
+    ));
+    assert!(matches!(
+        index.search(conn, &query(g, &[f32::NAN, 0.0, 0.0], 5, None)),
+        Err(VectorsError::Invalid(..))
+    ));
+
+    // A retried batch replaces the chunk's vector instead of failing.
+    let again = [NewVector {
+        chunk_id: cb[0],
+        document_id: b,
+        vector: &[0.0, 0.0, 1.0],
+    }];
+    assert_eq!(index.insert(conn, g, Distance::Cosine, &again)?.revision, 2);
+    assert_eq!(index_rows(index, conn, g), 3);
+    let hits = index.search(conn, &query(g, &[0.0, 0.0, 1.0], 1, None))?;
+    assert_eq!(chunk_ids(&hits), vec![cb[0]]);
+
+    // Removing a document's vectors bumps the revision; the next search sees it.
+    let removed = index.remove_document(conn, g, a)?;
+    assert_eq!((removed.rows, removed.revision), (2, 3));
+    let hits = index.search(conn, &query(g, &[1.0, 0.0, 0.0], 5, None))?;
+    assert_eq!(chunk_ids(&hits), vec![cb[0]]);
+
+    // A missing generation is "not found", for searches and writes.
+    let missing = GenerationId::new();
+    assert_eq!(
+        index.search(conn, &query(missing, &[1.0], 1, None)),
+        Err(VectorsError::NotFound)
+    );
+    assert_eq!(
+        index.remove_document(conn, missing, a),
+        Err(VectorsError::NotFound)
+    );
+    let orphan = [NewVector {
+        chunk_id: ca[0],
+        document_id: a,
+        vector: &[1.0, 0.0, 0.0],
+    }];
+    assert_eq!(
+        index.insert(conn, missing, Distance::Cosine, &orphan),
+        Err(VectorsError::NotFound)
+    );
+    // A chunk that does not exist is refused by its foreign key.
+    let ghost = [NewVector {
+        chunk_id: ChunkId::new(),
+        document_id: a,
+        vector: &[1.0, 0.0, 0.0],
+    }];
+    assert!(matches!(
+        index.insert(conn, g, Distance::Cosine, &ghost),
+        Err(VectorsError::Store(owp_db::StoreError::ForeignKey { .. }))
+    ));
+    Ok(())
 }
 
 async fn a_second_replica_reloads_after_a_change(backend: Backend) {
@@ -290,59 +325,59 @@ async fn a_second_replica_reloads_after_a_change(backend: Backend) {
 }
 
 async fn each_distance_scores_higher_for_nearer_vectors(backend: Backend) {
-    let test_db = TestDatabase::create(backend);
-    let db = test_db.migrated().await;
-    db.run(|conn| -> Result<(), VectorsError> {
-        let fx = support::setup(conn);
-        let index = BuiltinIndex::default();
-        let doc = support::add_document(conn, &fx, "Doc");
-        let chunks = support::add_texts(conn, doc, &["near", "far", "long"]);
-        let rows: [&[f32]; 3] = [&[1.0, 1.0], &[-2.0, 0.0], &[10.0, 9.0]];
-        for (number, distance) in [(2, Distance::Dot), (3, Distance::L2), (4, Distance::Cosine)] {
-            let g = support::add_generation(conn, &fx, number);
-            let batch: Vec<NewVector<'_>> = chunks
-                .iter()
-                .zip(rows)
-                .map(|(chunk, vector)| NewVector {
-                    chunk_id: *chunk,
-                    document_id: doc,
-                    vector,
-                })
-                .collect();
-            index.insert(conn, g, distance, &batch)?;
-            let mut q = query(g, &[1.0, 1.0], 3, None);
-            q.distance = distance;
-            let hits = index.search(conn, &q)?;
-            let scores: Vec<f32> = hits.iter().map(|h| h.score).collect();
-            let order = chunk_ids(&hits);
-            match distance {
-                // Dot: length counts, so the long vector wins; scores are raw dot products.
-                Distance::Dot => {
-                    assert_eq!(order, vec![chunks[2], chunks[0], chunks[1]]);
-                    assert_eq!(scores, vec![19.0, 2.0, -2.0]);
-                }
-                // L2: the identical vector wins with 0; others score minus their distance.
-                Distance::L2 => {
-                    assert_eq!(order, vec![chunks[0], chunks[1], chunks[2]]);
-                    assert_eq!(scores[0], 0.0);
-                    assert!((scores[1] + 10.0_f32.sqrt()).abs() < 1e-5);
-                }
-                // Cosine: direction only; the long vector is nearly parallel.
-                Distance::Cosine => {
-                    assert_eq!(order, vec![chunks[0], chunks[2], chunks[1]]);
-                    assert!((scores[0] - 1.0).abs() < 1e-6);
-                    assert!((scores[2] + 0.5_f32.sqrt()).abs() < 1e-5);
-                }
+    support::on_builtin(backend, distances_score_higher_for_nearer).await;
+}
+
+fn distances_score_higher_for_nearer(
+    index: &dyn VectorIndex,
+    conn: &mut AnyConnection,
+) -> Result<(), VectorsError> {
+    let fx = support::setup(conn);
+    let doc = support::add_document(conn, &fx, "Doc");
+    let chunks = support::add_texts(conn, doc, &["near", "far", "long"]);
+    let rows: [&[f32]; 3] = [&[1.0, 1.0], &[-2.0, 0.0], &[10.0, 9.0]];
+    for (number, distance) in [(2, Distance::Dot), (3, Distance::L2), (4, Distance::Cosine)] {
+        let g = support::add_generation(conn, &fx, number);
+        let batch: Vec<NewVector<'_>> = chunks
+            .iter()
+            .zip(rows)
+            .map(|(chunk, vector)| NewVector {
+                chunk_id: *chunk,
+                document_id: doc,
+                vector,
+            })
+            .collect();
+        index.insert(conn, g, distance, &batch)?;
+        let mut q = query(g, &[1.0, 1.0], 3, None);
+        q.distance = distance;
+        let hits = index.search(conn, &q)?;
+        let scores: Vec<f32> = hits.iter().map(|h| h.score).collect();
+        let order = chunk_ids(&hits);
+        match distance {
+            // Dot: length counts, so the long vector wins; scores are raw dot products.
+            Distance::Dot => {
+                assert_eq!(order, vec![chunks[2], chunks[0], chunks[1]]);
+                assert_eq!(scores, vec![19.0, 2.0, -2.0]);
             }
-            let scored = index.score(conn, g, distance, &[1.0, 1.0], &[(chunks[1], doc)])?;
-            assert_eq!(scored.len(), 1);
-            assert_eq!(
-                scored[0].score,
-                scores[order.iter().position(|c| *c == chunks[1]).unwrap()]
-            );
+            // L2: the identical vector wins with 0; others score minus their distance.
+            Distance::L2 => {
+                assert_eq!(order, vec![chunks[0], chunks[1], chunks[2]]);
+                assert_eq!(scores[0], 0.0);
+                assert!((scores[1] + 10.0_f32.sqrt()).abs() < 1e-5);
+            }
+            // Cosine: direction only; the long vector is nearly parallel.
+            Distance::Cosine => {
+                assert_eq!(order, vec![chunks[0], chunks[2], chunks[1]]);
+                assert!((scores[0] - 1.0).abs() < 1e-6);
+                assert!((scores[2] + 0.5_f32.sqrt()).abs() < 1e-5);
+            }
         }
-        Ok(())
-    })
-    .await
-    .unwrap();
+        let scored = index.score(conn, g, distance, &[1.0, 1.0], &[(chunks[1], doc)])?;
+        assert_eq!(scored.len(), 1);
+        assert_eq!(
+            scored[0].score,
+            scores[order.iter().position(|c| *c == chunks[1]).unwrap()]
+        );
+    }
+    Ok(())
 }

@@ -2,18 +2,25 @@
 //! whose answer passage is known, embedded with the fake Ollama's embedding function
 //! (`owp_ollama_client::fake::embedding`: word vectors summed, so it rewards shared words
 //! but knows no stemming or synonyms). Recall@5 per mode must stay above a floor chosen from
-//! measurement with margin (measured figures in the assertions' comments), on both backends.
+//! measurement with margin (measured figures in the assertions' comments), on both backends
+//! with the builtin index and on the pgvector index.
 
 mod support;
 
+use owp_db::AnyConnection;
 use owp_ollama_client::fake::{DEFAULT_EMBEDDING_MODEL, embedding};
-use owp_testkit::{Backend, TestDatabase, on_both_backends};
+use owp_testkit::{Backend, on_both_backends};
 use owp_vectors::{
-    BuiltinIndex, Distance, NewVector, SearchMode, SearchParams, SearchTarget, VectorIndex,
-    VectorsError, search,
+    Distance, NewVector, SearchMode, SearchParams, SearchTarget, VectorIndex, VectorsError, search,
 };
 
 on_both_backends!(recall_at_5_per_mode);
+
+/// The same corpus and floors on the pgvector index.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recall_at_5_per_mode_on_pgvector() {
+    support::on_pgvector(recall_at_5_on).await;
+}
 
 const PASSAGES: [&str; 30] = [
     "Honey bees collect nectar from flowers and turn it into honey inside the hive.",
@@ -78,61 +85,58 @@ fn embed(text: &str) -> Vec<f32> {
 }
 
 async fn recall_at_5_per_mode(backend: Backend) {
-    let test_db = TestDatabase::create(backend);
-    let db = test_db.migrated().await;
-    db.run(move |conn| -> Result<(), VectorsError> {
-        let fx = support::setup(conn);
-        let index = BuiltinIndex::default();
-        let mut documents = Vec::new();
-        let mut chunks = Vec::new();
-        for (i, passage) in PASSAGES.iter().enumerate() {
-            let doc = support::add_document(conn, &fx, &format!("Passage {i}"));
-            let chunk = support::add_texts(conn, doc, &[passage])[0];
-            let vector = embed(passage);
-            let new = [NewVector {
-                chunk_id: chunk,
-                document_id: doc,
-                vector: &vector,
-            }];
-            index.insert(conn, fx.generation, Distance::Cosine, &new)?;
-            documents.push(doc);
-            chunks.push(chunk);
-        }
-        let target = SearchTarget {
-            generation_id: fx.generation,
-            distance: Distance::Cosine,
-            spec: support::SPEC,
-            document_ids: &documents,
+    support::on_builtin(backend, recall_at_5_on).await;
+}
+
+fn recall_at_5_on(index: &dyn VectorIndex, conn: &mut AnyConnection) -> Result<(), VectorsError> {
+    let fx = support::setup(conn);
+    let mut documents = Vec::new();
+    let mut chunks = Vec::new();
+    for (i, passage) in PASSAGES.iter().enumerate() {
+        let doc = support::add_document(conn, &fx, &format!("Passage {i}"));
+        let chunk = support::add_texts(conn, doc, &[passage])[0];
+        let vector = embed(passage);
+        let new = [NewVector {
+            chunk_id: chunk,
+            document_id: doc,
+            vector: &vector,
+        }];
+        index.insert(conn, fx.generation, Distance::Cosine, &new)?;
+        documents.push(doc);
+        chunks.push(chunk);
+    }
+    let target = SearchTarget {
+        generation_id: fx.generation,
+        distance: Distance::Cosine,
+        spec: support::SPEC,
+        document_ids: &documents,
+    };
+    let mut recall = Vec::new();
+    for mode in [SearchMode::Vector, SearchMode::Lexical, SearchMode::Hybrid] {
+        let params = SearchParams {
+            top_k: 5,
+            mode,
+            min_score: None,
         };
-        let mut recall = Vec::new();
-        for mode in [SearchMode::Vector, SearchMode::Lexical, SearchMode::Hybrid] {
-            let params = SearchParams {
-                top_k: 5,
-                mode,
-                min_score: None,
-            };
-            let mut found = 0;
-            for (question, answer) in QUESTIONS {
-                let q = embed(question);
-                let results = search(conn, &index, &target, question, Some(&q), &params)?;
-                if results.iter().any(|r| r.chunk_id == chunks[answer]) {
-                    found += 1;
-                } else {
-                    println!("{mode}: missed {question:?}");
-                }
+        let mut found = 0;
+        for (question, answer) in QUESTIONS {
+            let q = embed(question);
+            let results = search(conn, index, &target, question, Some(&q), &params)?;
+            if results.iter().any(|r| r.chunk_id == chunks[answer]) {
+                found += 1;
+            } else {
+                println!("{mode}: missed {question:?}");
             }
-            let value = f64::from(found) / QUESTIONS.len() as f64;
-            println!("{backend:?} {mode}: recall@5 = {value}");
-            recall.push(value);
         }
-        // Measured on both backends (2026-12-05): vector 0.85 (the fake embedding knows no
-        // word forms: "glacier" is not "glaciers"), lexical 1.0, hybrid 1.0.
-        assert!(recall[0] >= 0.75, "vector recall@5 {}", recall[0]);
-        assert!(recall[1] >= 0.85, "lexical recall@5 {}", recall[1]);
-        assert!(recall[2] >= 0.85, "hybrid recall@5 {}", recall[2]);
-        assert!(recall[2] >= recall[0], "hybrid below vector alone");
-        Ok(())
-    })
-    .await
-    .unwrap();
+        let value = f64::from(found) / QUESTIONS.len() as f64;
+        println!("{} {mode}: recall@5 = {value}", index.backend());
+        recall.push(value);
+    }
+    // Measured on both backends (2026-12-05): vector 0.85 (the fake embedding knows no
+    // word forms: "glacier" is not "glaciers"), lexical 1.0, hybrid 1.0.
+    assert!(recall[0] >= 0.75, "vector recall@5 {}", recall[0]);
+    assert!(recall[1] >= 0.85, "lexical recall@5 {}", recall[1]);
+    assert!(recall[2] >= 0.85, "hybrid recall@5 {}", recall[2]);
+    assert!(recall[2] >= recall[0], "hybrid below vector alone");
+    Ok(())
 }

@@ -9,11 +9,41 @@
     reason = "each test binary uses a different part of the fixture"
 )]
 
+use std::sync::Arc;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use owp_db::AnyConnection;
 use owp_db::ids::{ChunkId, CollectionId, DocumentId, GenerationId, UserId};
 use owp_db::schema::{collection_generations, collections, document_chunks, documents, users};
+use owp_testkit::{Backend, TestDatabase};
+use owp_vectors::{BuiltinIndex, PgvectorIndex, VectorIndex, VectorsError};
+
+/// A test body every index backend must pass: it gets the index and a connection to a fresh
+/// migrated database, so one body runs on the builtin index (SQLite and PostgreSQL) and on the
+/// pgvector index (the PostgreSQL with pgvector).
+pub type IndexTest = fn(&dyn VectorIndex, &mut AnyConnection) -> Result<(), VectorsError>;
+
+/// Runs `body` with `index` on `test_db`'s migrated database.
+pub async fn with_index(test_db: &TestDatabase, index: Arc<dyn VectorIndex>, body: IndexTest) {
+    let db = test_db.migrated().await;
+    db.run(move |conn| body(index.as_ref(), conn))
+        .await
+        .unwrap();
+}
+
+/// Runs `body` on the builtin index over a fresh database of `backend`.
+pub async fn on_builtin(backend: Backend, body: IndexTest) {
+    let test_db = TestDatabase::create(backend);
+    with_index(&test_db, Arc::new(BuiltinIndex::default()), body).await;
+}
+
+/// Runs `body` on the pgvector index over a fresh database on the PostgreSQL with pgvector
+/// (`TestDatabase::create_pgvector`, which fails saying to run `make pgvector` without it).
+pub async fn on_pgvector(body: IndexTest) {
+    let test_db = TestDatabase::create_pgvector();
+    with_index(&test_db, Arc::new(PgvectorIndex::new()), body).await;
+}
 
 /// The organisation every migrated database starts with.
 pub const DEFAULT_ORGANIZATION: &str = "019ab0c4-0000-7000-8000-000000000001";
