@@ -109,7 +109,11 @@ impl Application {
         };
         let metrics = web::Data::new(Metrics::new()?);
         let ollama_client = ollama_client(config)?;
-        let indexes = owp_vectors::Indexes::default();
+        let pgvector = pgvector_index(&db, preparation.is_done().await).await;
+        let indexes = owp_vectors::Indexes::new(
+            owp_vectors::BuiltinIndex::new(owp_vectors::DEFAULT_CACHE_BYTES),
+            pgvector,
+        );
         let jobs = owp_vectors::jobs::JobRunner::new(
             db.clone(),
             ollama_client.clone(),
@@ -303,6 +307,51 @@ fn token_keys(config: &Config, secret: &[u8]) -> owp_identity::tokens::TokenKeys
     };
     let ttl = i64::try_from(config.access_token_ttl.as_secs()).unwrap_or(900);
     owp_identity::tokens::TokenKeys::new(secret, algorithm, ttl)
+}
+
+/// The pgvector index this server offers, if any (docs/decisions.md, "pgvector backend"):
+/// - SQLite: none (a `pgvector` collection is refused with 422).
+/// - PostgreSQL, database ready at start: offered when the server has the `vector` extension
+///   and the index could be prepared (extension and table created if missing); when it could
+///   not — typically no permission to create the extension — a warning, and none.
+/// - PostgreSQL not ready at start (migrations still pending): offered, and it prepares itself
+///   on first use; creating a `pgvector` collection still checks that the server has the
+///   extension (422 otherwise).
+async fn pgvector_index(
+    db: &Database,
+    database_ready: bool,
+) -> Option<Arc<dyn owp_vectors::VectorIndex>> {
+    if db.backend() != owp_db::Backend::Postgres {
+        return None;
+    }
+    let index = Arc::new(owp_vectors::PgvectorIndex::new());
+    if !database_ready {
+        tracing::info!("database not ready at start; the pgvector index prepares on first use");
+        return Some(index);
+    }
+    let probe = Arc::clone(&index);
+    let prepared = db
+        .run(move |conn| -> Result<bool, owp_vectors::VectorsError> {
+            if !owp_vectors::PgvectorIndex::available(conn)? {
+                return Ok(false);
+            }
+            probe.prepare(conn).map(|()| true)
+        })
+        .await;
+    match prepared {
+        Ok(true) => {
+            tracing::info!("pgvector index ready");
+            Some(index)
+        }
+        Ok(false) => {
+            tracing::info!("no vector extension on this PostgreSQL; collections use builtin");
+            None
+        }
+        Err(err) => {
+            tracing::warn!(%err, "cannot prepare the pgvector index; running without it");
+            None
+        }
+    }
 }
 
 async fn prepare_or_retry_later(preparation: &Preparation) {

@@ -22,7 +22,7 @@ const RUST: &str = "# Rust\n\nThe borrow checker enforces ownership rules at com
 const WEATHER: &str = "Rain and thunderstorms are expected over the coast tomorrow.\n";
 
 /// Follows a job's events to its end; the last event's name and job.
-pub async fn follow(app: &TestApp, token: &str, job: &str) -> (String, Value) {
+pub(crate) async fn follow(app: &TestApp, token: &str, job: &str) -> (String, Value) {
     let res = app
         .get_as(token, &format!("/api/v1/jobs/{job}/events"))
         .await;
@@ -46,7 +46,7 @@ pub async fn follow(app: &TestApp, token: &str, job: &str) -> (String, Value) {
 
 /// Waits (by following their events) until every job of the collection's active generation
 /// has ended.
-async fn settle(app: &TestApp, token: &str, collection: &str) {
+pub(crate) async fn settle(app: &TestApp, token: &str, collection: &str) {
     let (_, members) = send(
         app,
         token,
@@ -61,13 +61,13 @@ async fn settle(app: &TestApp, token: &str, collection: &str) {
     }
 }
 
-async fn collection(app: &TestApp, token: &str, body: Value) -> String {
+pub(crate) async fn collection(app: &TestApp, token: &str, body: Value) -> String {
     let (status, made) = send(app, token, Method::POST, "/api/v1/collections", Some(body)).await;
     assert_eq!(status, 201, "{made}");
     made["id"].as_str().unwrap().to_owned()
 }
 
-async fn search(app: &TestApp, token: &str, collection: &str, body: Value) -> Value {
+pub(crate) async fn search(app: &TestApp, token: &str, collection: &str, body: Value) -> Value {
     let (status, found) = send(
         app,
         token,
@@ -80,7 +80,7 @@ async fn search(app: &TestApp, token: &str, collection: &str, body: Value) -> Va
     found
 }
 
-fn titles(found: &Value) -> Vec<String> {
+pub(crate) fn titles(found: &Value) -> Vec<String> {
     found["results"]
         .as_array()
         .unwrap()

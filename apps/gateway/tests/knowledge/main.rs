@@ -1,8 +1,10 @@
 //! Knowledge through the HTTP API on both backends: documents (upload, sniffing, extraction,
-//! limits, duplicates, visibility, delete). One test binary; the helpers live here.
+//! limits, duplicates, visibility, delete), collections, and collections on the pgvector
+//! backend (PostgreSQL with pgvector). One test binary; the helpers live here.
 
 mod collections;
 mod documents;
+mod pgvector;
 
 use owp_testkit::TestApp;
 use reqwest::Method;
