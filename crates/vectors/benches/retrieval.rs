@@ -115,6 +115,10 @@ struct Corpus {
 /// A migrated SQLite file with `rows` chunks (with text) and their vectors indexed.
 /// Where a corpus lives: a SQLite file in a temporary folder, or a fresh PostgreSQL database
 /// from the test kit (dropped afterwards).
+#[expect(
+    dead_code,
+    reason = "held only so the database is removed when the corpus is dropped"
+)]
 enum Database {
     Sqlite(tempfile::TempDir),
     Postgres(TestDatabase),
