@@ -20,7 +20,8 @@ on_both_backends!(
     vectors_are_indexed_searched_and_removed,
     a_second_replica_reloads_after_a_change,
     each_distance_scores_higher_for_nearer_vectors,
-    the_cache_keeps_to_its_byte_budget
+    the_cache_keeps_to_its_byte_budget,
+    concurrent_searches_share_one_copy
 );
 
 fn query<'a>(
@@ -408,4 +409,61 @@ async fn the_cache_keeps_to_its_byte_budget(backend: Backend) {
     })
     .await
     .unwrap();
+}
+
+async fn concurrent_searches_share_one_copy(backend: Backend) {
+    let test_db = TestDatabase::create(backend);
+    let db = test_db.migrated().await;
+    let index = Arc::new(BuiltinIndex::default());
+    let writer = Arc::clone(&index);
+    let (fx, doc, chunks) = db
+        .run(move |conn| -> Result<_, VectorsError> {
+            let fx = support::setup(conn);
+            let doc = support::add_document(conn, &fx, "Doc");
+            let chunks = support::add_texts(conn, doc, &["x", "y"]);
+            let first = [NewVector {
+                chunk_id: chunks[0],
+                document_id: doc,
+                vector: &[1.0, 0.0],
+            }];
+            writer.insert(conn, fx.generation, Distance::Cosine, &first)?;
+            Ok((fx, doc, chunks))
+        })
+        .await
+        .unwrap();
+    let g = fx.generation;
+    let searches: Vec<_> = (0..8)
+        .map(|_| {
+            let index = Arc::clone(&index);
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.run(move |conn| index.search(conn, &query(g, &[1.0, 0.0], 5, None)))
+                    .await
+            })
+        })
+        .collect();
+    for search in searches {
+        assert_eq!(search.await.unwrap().unwrap().len(), 1);
+    }
+    // Eight searches of one revision: one load, however they interleaved.
+    assert_eq!(index.stats().loads, 1);
+    assert_eq!(index.stats().hits, 7);
+    let writer = Arc::clone(&index);
+    let second = chunks[1];
+    db.run(move |conn| -> Result<(), VectorsError> {
+        let more = [NewVector {
+            chunk_id: second,
+            document_id: doc,
+            vector: &[0.0, 1.0],
+        }];
+        writer.insert(conn, g, Distance::Cosine, &more)?;
+        assert_eq!(
+            writer.search(conn, &query(g, &[1.0, 0.0], 5, None))?.len(),
+            2
+        );
+        Ok(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(index.stats().loads, 2);
 }
