@@ -1,7 +1,9 @@
 //! Retrieval figures (DESIGN §8): the builtin index's exact search over 10k and 100k random unit
 //! vectors of 384 dimensions (p50/p99 after the one-off load from SQLite, which is reported
 //! too), its recall@10 against a brute-force reference, and the hybrid query (lexical + vector,
-//! RRF) at 100k chunks on SQLite. Run with `cargo bench -p owp-vectors --bench retrieval`.
+//! RRF) at 100k chunks on SQLite — then the same at 100k on PostgreSQL (a fresh database from
+//! the test kit, so PostgreSQL must be running as for the tests). Run with
+//! `cargo bench -p owp-vectors --bench retrieval`.
 //! Prints figures; asserts nothing.
 
 #![expect(clippy::unwrap_used, reason = "a benchmark stops at the first failure")]
@@ -13,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use owp_db::ids::{ChunkId, DocumentId};
 use owp_db::{AnyConnection, DatabaseUrl};
+use owp_testkit::{Backend, TestDatabase};
 use owp_vectors::{
     BuiltinIndex, Distance, NewVector, SearchMode, SearchParams, SearchTarget, VectorIndex,
     VectorQuery, search,
@@ -100,7 +103,8 @@ fn ms(d: Duration) -> String {
 }
 
 struct Corpus {
-    _dir: tempfile::TempDir,
+    _database: Database,
+    engine: &'static str,
     conn: AnyConnection,
     fixture: support::Fixture,
     documents: Vec<DocumentId>,
@@ -109,15 +113,37 @@ struct Corpus {
 }
 
 /// A migrated SQLite file with `rows` chunks (with text) and their vectors indexed.
-fn corpus(rows: usize, rng: &mut Rng) -> Corpus {
-    let dir = tempfile::tempdir().unwrap();
-    let url = DatabaseUrl::parse(&format!(
-        "sqlite://{}",
-        dir.path().join("bench.db").display()
-    ))
-    .unwrap();
-    let mut conn = url.establish().unwrap();
-    owp_db::run_migrations(&mut conn).unwrap();
+/// Where a corpus lives: a SQLite file in a temporary folder, or a fresh PostgreSQL database
+/// from the test kit (dropped afterwards).
+#[expect(
+    dead_code,
+    reason = "held only so the database is removed when the corpus is dropped"
+)]
+enum Database {
+    Sqlite(tempfile::TempDir),
+    Postgres(TestDatabase),
+}
+
+/// A migrated database of the backend with `rows` chunks (with text) and their vectors indexed.
+fn corpus(backend: Backend, rows: usize, rng: &mut Rng) -> Corpus {
+    let (database, mut conn) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("bench.db");
+            let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display())).unwrap();
+            let mut conn = url.establish().unwrap();
+            owp_db::run_migrations(&mut conn).unwrap();
+            (Database::Sqlite(dir), conn)
+        }
+        Backend::Postgres => {
+            let test_db = TestDatabase::create(Backend::Postgres);
+            let conn = DatabaseUrl::parse(test_db.url())
+                .unwrap()
+                .establish()
+                .unwrap();
+            (Database::Postgres(test_db), conn)
+        }
+    };
     let fixture = support::setup(&mut conn);
     let started = Instant::now();
     let documents: Vec<DocumentId> = (0..rows.div_ceil(CHUNKS_PER_DOCUMENT))
@@ -168,7 +194,11 @@ fn corpus(rows: usize, rng: &mut Rng) -> Corpus {
         ms(started.elapsed())
     );
     Corpus {
-        _dir: dir,
+        _database: database,
+        engine: match backend {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        },
         conn,
         fixture,
         documents,
@@ -228,10 +258,11 @@ fn vector_search(corpus: &mut Corpus, rows: usize, rng: &mut Rng) {
         times.sort();
         println!(
             "  exact top-10 over {rows} x {DIMENSIONS}, {threads} scan thread(s): p50 {}, p99 {}, \
-             recall@10 {:.3}; one-off load from SQLite {} ({:.0} MiB cached)",
+             recall@10 {:.3}; one-off load from {} {} ({:.0} MiB cached)",
             ms(percentile(&times, 0.5)),
             ms(percentile(&times, 0.99)),
             found as f64 / (10 * QUERIES) as f64,
+            corpus.engine,
             ms(load),
             index.stats().bytes as f64 / (1024.0 * 1024.0),
         );
@@ -287,7 +318,8 @@ fn hybrid_search(corpus: &mut Corpus, rows: usize, rng: &mut Rng) {
         }
         times.sort();
         println!(
-            "  search() {mode} top-10 at {rows} chunks (SQLite, 3-word queries): p50 {}, p99 {}",
+            "  search() {mode} top-10 at {rows} chunks ({}, 3-word queries): p50 {}, p99 {}",
+            corpus.engine,
             ms(percentile(&times, 0.5)),
             ms(percentile(&times, 0.99)),
         );
@@ -296,9 +328,13 @@ fn hybrid_search(corpus: &mut Corpus, rows: usize, rng: &mut Rng) {
 
 fn main() {
     let mut rng = Rng(0x5eed);
-    for rows in [10_000, 100_000] {
-        println!("{rows} chunks:");
-        let mut corpus = corpus(rows, &mut rng);
+    for (backend, rows) in [
+        (Backend::Sqlite, 10_000),
+        (Backend::Sqlite, 100_000),
+        (Backend::Postgres, 100_000),
+    ] {
+        println!("{backend:?}, {rows} chunks:");
+        let mut corpus = corpus(backend, rows, &mut rng);
         vector_search(&mut corpus, rows, &mut rng);
         if rows == 100_000 {
             hybrid_search(&mut corpus, rows, &mut rng);

@@ -22,7 +22,9 @@ use owp_vectors::{
 on_both_backends!(
     vectors_are_indexed_searched_and_removed,
     a_second_replica_reloads_after_a_change,
-    each_distance_scores_higher_for_nearer_vectors
+    each_distance_scores_higher_for_nearer_vectors,
+    the_cache_keeps_to_its_byte_budget,
+    concurrent_searches_share_one_copy
 );
 
 /// The same bodies on the pgvector index.
@@ -380,4 +382,123 @@ fn distances_score_higher_for_nearer(
         );
     }
     Ok(())
+}
+
+async fn the_cache_keeps_to_its_byte_budget(backend: Backend) {
+    let test_db = TestDatabase::create(backend);
+    let db = test_db.migrated().await;
+    db.run(|conn| -> Result<(), VectorsError> {
+        let fx = support::setup(conn);
+        let doc = support::add_document(conn, &fx, "Doc");
+        let texts: Vec<String> = (0..50).map(|i| format!("chunk {i}")).collect();
+        let text_refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let chunks = support::add_texts(conn, doc, &text_refs);
+        let vectors: Vec<Vec<f32>> = (0..50).map(|i| vec![1.0, i as f32, 0.5]).collect();
+        let batch: Vec<NewVector<'_>> = chunks
+            .iter()
+            .zip(&vectors)
+            .map(|(chunk, vector)| NewVector {
+                chunk_id: *chunk,
+                document_id: doc,
+                vector,
+            })
+            .collect();
+        let first = fx.generation;
+        let second = support::add_generation(conn, &fx, 2);
+        let writer = BuiltinIndex::default();
+        writer.insert(conn, first, Distance::Cosine, &batch)?;
+        writer.insert(conn, second, Distance::Cosine, &batch)?;
+        writer.search(conn, &query(first, &[1.0, 0.0, 0.0], 1, None))?;
+        let one_generation = writer.stats().bytes;
+        assert!(
+            one_generation >= 50 * (3 * 4 + 16),
+            "{one_generation} bytes"
+        );
+
+        // Room for one generation: using the other evicts it (least recently used).
+        let index = BuiltinIndex::new(one_generation + one_generation / 2);
+        for (g, loads) in [(first, 1), (first, 1), (second, 2), (first, 3)] {
+            assert_eq!(
+                index
+                    .search(conn, &query(g, &[1.0, 0.0, 0.0], 3, None))?
+                    .len(),
+                3
+            );
+            let stats = index.stats();
+            assert_eq!((stats.generations, stats.loads), (1, loads));
+            assert!(stats.bytes <= stats.budget);
+        }
+
+        // A budget below one generation still answers, loading per search and keeping nothing.
+        let tiny = BuiltinIndex::new(64);
+        for loads in 1..=2 {
+            assert_eq!(
+                tiny.search(conn, &query(first, &[1.0, 0.0, 0.0], 3, None))?
+                    .len(),
+                3
+            );
+            assert_eq!((tiny.stats().generations, tiny.stats().bytes), (0, 0));
+            assert_eq!(tiny.stats().loads, loads);
+        }
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
+
+async fn concurrent_searches_share_one_copy(backend: Backend) {
+    let test_db = TestDatabase::create(backend);
+    let db = test_db.migrated().await;
+    let index = Arc::new(BuiltinIndex::default());
+    let writer = Arc::clone(&index);
+    let (fx, doc, chunks) = db
+        .run(move |conn| -> Result<_, VectorsError> {
+            let fx = support::setup(conn);
+            let doc = support::add_document(conn, &fx, "Doc");
+            let chunks = support::add_texts(conn, doc, &["x", "y"]);
+            let first = [NewVector {
+                chunk_id: chunks[0],
+                document_id: doc,
+                vector: &[1.0, 0.0],
+            }];
+            writer.insert(conn, fx.generation, Distance::Cosine, &first)?;
+            Ok((fx, doc, chunks))
+        })
+        .await
+        .unwrap();
+    let g = fx.generation;
+    let searches: Vec<_> = (0..8)
+        .map(|_| {
+            let index = Arc::clone(&index);
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.run(move |conn| index.search(conn, &query(g, &[1.0, 0.0], 5, None)))
+                    .await
+            })
+        })
+        .collect();
+    for search in searches {
+        assert_eq!(search.await.unwrap().unwrap().len(), 1);
+    }
+    // Eight searches of one revision: one load, however they interleaved.
+    assert_eq!(index.stats().loads, 1);
+    assert_eq!(index.stats().hits, 7);
+    let writer = Arc::clone(&index);
+    let second = chunks[1];
+    db.run(move |conn| -> Result<(), VectorsError> {
+        let more = [NewVector {
+            chunk_id: second,
+            document_id: doc,
+            vector: &[0.0, 1.0],
+        }];
+        writer.insert(conn, g, Distance::Cosine, &more)?;
+        assert_eq!(
+            writer.search(conn, &query(g, &[1.0, 0.0], 5, None))?.len(),
+            2
+        );
+        Ok(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(index.stats().loads, 2);
 }
