@@ -61,6 +61,7 @@ bench:
 	$(CARGO) bench -p owp-gateway --bench auth
 	$(CARGO) bench -p owp-gateway --bench streaming
 	$(CARGO) bench -p owp-vectors --bench retrieval
+	$(CARGO) bench -p owp-vectors --bench pgvector
 
 ## The web app's dependencies, installed from package-lock.json when missing.
 web-deps:

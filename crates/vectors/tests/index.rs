@@ -2,7 +2,8 @@
 //! pgvector index on the PostgreSQL with pgvector (the same test bodies): insert (one
 //! transaction, revision bump, dimension learned and enforced, replace on retry), search
 //! (order, k, document allow-list, distances), removal (by document). Builtin only: removal by
-//! FK cascade and a second replica's copy reloaded by revision.
+//! FK cascade seen through a second replica's copy reloaded by revision, the cache's byte
+//! budget, and concurrent searches sharing one load (`pgvector.rs` has the pgvector-only ones).
 
 mod support;
 
