@@ -1,8 +1,17 @@
 //! pgvector figures beside the builtin ones of `retrieval.rs` (DESIGN §8): `PgvectorIndex`
-//! over 10k and 100k random unit vectors of 384 dimensions on the PostgreSQL with pgvector
+//! over 10k and 100k vectors of 384 dimensions on the PostgreSQL with pgvector
 //! (`TEST_PGVECTOR_URL`, default 127.0.0.1:5433, `make pgvector`): insertion through the HNSW
 //! index, search p50/p99 (top-10, cosine) over the whole generation and with a document
 //! allow-list of a tenth of the documents, and recall@10 of each against exact search.
+//!
+//! Two kinds of data. *Topics*: each document has a topic (a random direction) and its chunks
+//! lie around it (topic + an equally long random offset: cosine ≈ 0.7 to the topic, ≈ 0.5
+//! between chunks of a document, ≈ 0 across documents); a query is a new point around one
+//! document's topic (with an allow-list, a document in it) — the shape of real embeddings,
+//! where a question has neighbours. *Random*: uniformly random unit vectors, as
+//! `retrieval.rs` uses for the exact scan — no point has real neighbours, the worst case for
+//! any approximate index (10k only).
+//!
 //! Run with `cargo bench -p owp-vectors --bench pgvector`. Prints figures; asserts nothing;
 //! without the server it prints a note and ends.
 
@@ -64,15 +73,33 @@ fn ms(d: Duration) -> String {
 
 struct Corpus {
     _database: TestDatabase,
+    kind: Kind,
     conn: AnyConnection,
     fixture: support::Fixture,
     documents: Vec<DocumentId>,
+    topics: Vec<Vec<f32>>,
     chunks: Vec<ChunkId>,
     vectors: Vec<Vec<f32>>,
 }
 
+/// How the vectors are drawn (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Topics,
+    Random,
+}
+
+/// `topic` plus a random offset of the same length, normalised.
+fn around(topic: &[f32], rng: &mut Rng) -> Vec<f32> {
+    let offset = rng.unit_vector();
+    let mut v: Vec<f32> = topic.iter().zip(&offset).map(|(t, o)| t + o).collect();
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    v.iter_mut().for_each(|x| *x /= norm);
+    v
+}
+
 /// A fresh database on the pgvector server with `rows` chunks and their vectors indexed.
-fn corpus(index: &PgvectorIndex, rows: usize, rng: &mut Rng) -> Corpus {
+fn corpus(index: &PgvectorIndex, kind: Kind, rows: usize, rng: &mut Rng) -> Corpus {
     let database = TestDatabase::create_pgvector();
     let mut conn = DatabaseUrl::parse(database.url())
         .unwrap()
@@ -96,7 +123,13 @@ fn corpus(index: &PgvectorIndex, rows: usize, rng: &mut Rng) -> Corpus {
         })
         .collect();
     let chunks = support::add_chunks(&mut conn, &new_chunks);
-    let vectors: Vec<Vec<f32>> = (0..rows).map(|_| rng.unit_vector()).collect();
+    let topics: Vec<Vec<f32>> = documents.iter().map(|_| rng.unit_vector()).collect();
+    let vectors: Vec<Vec<f32>> = (0..rows)
+        .map(|i| match kind {
+            Kind::Topics => around(&topics[i / CHUNKS_PER_DOCUMENT], rng),
+            Kind::Random => rng.unit_vector(),
+        })
+        .collect();
     let new_vectors: Vec<NewVector<'_>> = (0..rows)
         .map(|i| NewVector {
             chunk_id: chunks[i],
@@ -122,9 +155,11 @@ fn corpus(index: &PgvectorIndex, rows: usize, rng: &mut Rng) -> Corpus {
     );
     Corpus {
         _database: database,
+        kind,
         conn,
         fixture,
         documents,
+        topics,
         chunks,
         vectors,
     }
@@ -162,7 +197,22 @@ fn measure(index: &PgvectorIndex, corpus: &mut Corpus, rows: usize, rng: &mut Rn
                 .collect()
         })
         .collect();
-    let queries: Vec<Vec<f32>> = (0..QUERIES).map(|_| rng.unit_vector()).collect();
+    // With an allow-list, a topic query asks about a document in it.
+    let queries: Vec<Vec<f32>> = (0..QUERIES)
+        .map(|i| match corpus.kind {
+            Kind::Random => rng.unit_vector(),
+            Kind::Topics => {
+                let documents = corpus.documents.len();
+                let document = if filtered {
+                    // The allow-list of query i holds documents i % 10, i % 10 + 10, …
+                    (rng.next() as usize) % (documents / 10) * 10 + i % 10
+                } else {
+                    (rng.next() as usize) % documents
+                };
+                around(&corpus.topics[document], rng)
+            }
+        })
+        .collect();
     let query = |i: usize| VectorQuery {
         generation: corpus.fixture.generation,
         vector: &queries[i],
@@ -189,8 +239,9 @@ fn measure(index: &PgvectorIndex, corpus: &mut Corpus, rows: usize, rng: &mut Rn
     }
     times.sort();
     println!(
-        "  pgvector top-10 over {rows} x {DIMENSIONS}{}: p50 {}, p99 {}, recall@10 {:.3} \
+        "  {:?}: top-10 over {rows} x {DIMENSIONS}{}: p50 {}, p99 {}, recall@10 {:.3} \
          (HNSW index in the plan: {uses_hnsw})",
+        corpus.kind,
         if filtered {
             ", allow-list of 1/10 of the documents"
         } else {
@@ -212,10 +263,14 @@ fn main() {
         return;
     }
     let mut rng = Rng(0x5eed);
-    for rows in [10_000, 100_000] {
-        println!("pgvector, {rows} chunks:");
+    for (kind, rows) in [
+        (Kind::Topics, 10_000),
+        (Kind::Random, 10_000),
+        (Kind::Topics, 100_000),
+    ] {
+        println!("pgvector, {kind:?}, {rows} chunks:");
         let index = PgvectorIndex::new();
-        let mut corpus = corpus(&index, rows, &mut rng);
+        let mut corpus = corpus(&index, kind, rows, &mut rng);
         measure(&index, &mut corpus, rows, &mut rng, false);
         measure(&index, &mut corpus, rows, &mut rng, true);
     }
