@@ -1,7 +1,8 @@
 //! What only the pgvector index has (the contract itself runs in `index.rs`, `search.rs` and
 //! `quality.rs` on both indexes): lazy, idempotent preparation and a clear refusal where it
 //! cannot serve; searches through the generation's partial HNSW index (EXPLAIN); vectors gone
-//! with their generation, document or chunk; generations of different dimensions side by
+//! with their generation, document or chunk (and a deleted generation's index at the next
+//! preparation); generations of different dimensions side by
 //! side; and recall@10 with and without a document filter against the builtin's exact search.
 
 mod support;
@@ -209,12 +210,20 @@ async fn vectors_go_with_their_chunk_document_and_generation() {
         assert_eq!(rows_of(conn, fx.generation), 7);
         assert_eq!(rows_of(conn, second), 7);
 
-        // A generation deleted (retired after a rebuild) takes its vectors; its index stays
-        // until the table is dropped but covers no row.
+        // A generation deleted (retired after a rebuild) takes its vectors; its empty partial
+        // index goes at the next preparation (a start of the server).
+        let index_of = |generation: GenerationId| {
+            format!("pgvector_hnsw_{}", generation.to_string().replace('-', ""))
+        };
+        let exists = "SELECT count(to_regclass($1)) AS n";
+        assert_eq!(count(conn, exists, &index_of(fx.generation)), 1);
         diesel::delete(collection_generations::table.find(fx.generation.to_string()))
             .execute(conn)?;
         assert_eq!(rows_of(conn, fx.generation), 0);
         assert_eq!(rows_of(conn, second), 7);
+        PgvectorIndex::new().prepare(conn)?;
+        assert_eq!(count(conn, exists, &index_of(fx.generation)), 0);
+        assert_eq!(count(conn, exists, &index_of(second)), 1);
         // And a deleted collection takes all of its generations' vectors.
         diesel::delete(collections::table.find(fx.collection.to_string())).execute(conn)?;
         assert_eq!(rows_of(conn, second), 0);

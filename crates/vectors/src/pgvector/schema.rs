@@ -7,7 +7,8 @@
 //!   not race on the catalog.
 //! - [`ensure_hnsw`]: one partial HNSW index per generation, created when its dimension is
 //!   known (the column is `vector` without a dimension, so the index is on the expression
-//!   `embedding::vector(D)` and only over that generation's rows).
+//!   `embedding::vector(D)` and only over that generation's rows); [`prepare`] drops those of
+//!   generations deleted since.
 //!
 //! Only ids this process generated (typed UUIDs, checked again by [`generation_literal`]) and
 //! integers are formatted into SQL; vectors and document ids are always bound.
@@ -90,6 +91,7 @@ pub(crate) fn prepare(conn: &mut PgConnection) -> Result<Prepared, VectorsError>
              CREATE INDEX IF NOT EXISTS pgvector_chunks_document_id_idx
                  ON pgvector_chunks (document_id);",
         )?;
+        drop_orphaned_indexes(conn)?;
         let version = diesel::sql_query(
             "SELECT extversion AS version FROM pg_extension WHERE extname = 'vector'",
         )
@@ -97,6 +99,43 @@ pub(crate) fn prepare(conn: &mut PgConnection) -> Result<Prepared, VectorsError>
         Ok(Prepared {
             iterative_scan: version.version.as_deref().is_some_and(has_iterative_scan),
         })
+    })
+}
+
+#[derive(QueryableByName)]
+struct IndexName {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+/// Drops the partial HNSW indexes of generations that no longer exist: their rows went by
+/// cascade, but an index stays until dropped. Runs inside [`prepare`]'s transaction, so once
+/// per process start (or first use); the number dropped.
+fn drop_orphaned_indexes(conn: &mut PgConnection) -> Result<usize, VectorsError> {
+    let orphans = diesel::sql_query(
+        "SELECT i.indexname::text AS name FROM pg_indexes i \
+         WHERE i.schemaname = current_schema() AND i.tablename = 'pgvector_chunks' \
+         AND i.indexname LIKE 'pgvector\\_hnsw\\_%' \
+         AND NOT EXISTS (SELECT 1 FROM collection_generations g \
+             WHERE 'pgvector_hnsw_' || replace(g.id, '-', '') = i.indexname)",
+    )
+    .load::<IndexName>(conn)?;
+    let mut dropped = 0;
+    for orphan in orphans.iter().filter(|o| is_hnsw_name(&o.name)) {
+        diesel::sql_query(format!("DROP INDEX IF EXISTS {}", orphan.name)).execute(conn)?;
+        dropped += 1;
+    }
+    Ok(dropped)
+}
+
+/// Whether `name` is one of ours, `pgvector_hnsw_` and 32 lowercase hex digits — checked
+/// before a name read from the catalog is formatted into `DROP INDEX`.
+fn is_hnsw_name(name: &str) -> bool {
+    name.strip_prefix("pgvector_hnsw_").is_some_and(|hex| {
+        hex.len() == 32
+            && hex
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
     })
 }
 
@@ -196,6 +235,15 @@ mod tests {
             "pgvector_hnsw_0190a1b2c3d47e5f8a9b0c1d2e3f4a5b"
         );
         assert!(hnsw_name(generation).len() <= 63);
+        assert!(is_hnsw_name(&hnsw_name(generation)));
+        for other in [
+            "pgvector_hnsw_0190a1b2c3d47e5f8a9b0c1d2e3f4a5",
+            "pgvector_hnsw_0190A1B2C3D47E5F8A9B0C1D2E3F4A5B",
+            "pgvector_hnsw_0190a1b2c3d47e5f8a9b0c1d2e3f4a5b; DROP TABLE x",
+            "pgvector_chunks_chunk_id_idx",
+        ] {
+            assert!(!is_hnsw_name(other), "{other}");
+        }
     }
 
     #[test]
