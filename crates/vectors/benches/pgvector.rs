@@ -225,12 +225,12 @@ fn measure(index: &PgvectorIndex, corpus: &mut Corpus, rows: usize, rng: &mut Rn
     index.search(&mut corpus.conn, &query(0)).unwrap();
     let mut times = Vec::with_capacity(QUERIES);
     let (mut found, mut wanted) = (0_usize, 0_usize);
-    for i in 0..QUERIES {
+    for (i, vector) in queries.iter().enumerate() {
         let q = query(i);
         let started = Instant::now();
         let hits = index.search(&mut corpus.conn, &q).unwrap();
         times.push(started.elapsed());
-        let reference = reference_top10(corpus, &queries[i], q.documents);
+        let reference = reference_top10(corpus, vector, q.documents);
         found += hits
             .iter()
             .filter(|h| reference.contains(&h.chunk_id))
