@@ -76,21 +76,13 @@ pub(crate) fn prepare(conn: &mut PgConnection) -> Result<Prepared, VectorsError>
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
             .bind::<BigInt, _>(DDL_LOCK)
             .execute(conn)?;
-        conn.batch_execute(
-            "CREATE EXTENSION IF NOT EXISTS vector;
-             CREATE TABLE IF NOT EXISTS pgvector_chunks (
-                 generation_id TEXT NOT NULL
-                     REFERENCES collection_generations (id) ON DELETE CASCADE,
-                 chunk_id TEXT NOT NULL REFERENCES document_chunks (id) ON DELETE CASCADE,
-                 document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-                 embedding vector NOT NULL,
-                 PRIMARY KEY (generation_id, chunk_id)
-             );
-             CREATE INDEX IF NOT EXISTS pgvector_chunks_chunk_id_idx
-                 ON pgvector_chunks (chunk_id);
-             CREATE INDEX IF NOT EXISTS pgvector_chunks_document_id_idx
-                 ON pgvector_chunks (document_id);",
-        )?;
+        // `CREATE INDEX IF NOT EXISTS` locks the table before it looks: skip the statements
+        // when the table is there (they are created together, in this transaction).
+        let table = diesel::sql_query("SELECT count(to_regclass('pgvector_chunks')) AS n")
+            .get_result::<Count>(conn)?;
+        if table.n == 0 {
+            create_storage(conn)?;
+        }
         drop_orphaned_indexes(conn)?;
         let version = diesel::sql_query(
             "SELECT extversion AS version FROM pg_extension WHERE extname = 'vector'",
@@ -100,6 +92,26 @@ pub(crate) fn prepare(conn: &mut PgConnection) -> Result<Prepared, VectorsError>
             iterative_scan: version.version.as_deref().is_some_and(has_iterative_scan),
         })
     })
+}
+
+/// The extension, the table and its plain indexes (each `IF NOT EXISTS`).
+fn create_storage(conn: &mut PgConnection) -> Result<(), VectorsError> {
+    conn.batch_execute(
+        "CREATE EXTENSION IF NOT EXISTS vector;
+         CREATE TABLE IF NOT EXISTS pgvector_chunks (
+             generation_id TEXT NOT NULL
+                 REFERENCES collection_generations (id) ON DELETE CASCADE,
+             chunk_id TEXT NOT NULL REFERENCES document_chunks (id) ON DELETE CASCADE,
+             document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+             embedding vector NOT NULL,
+             PRIMARY KEY (generation_id, chunk_id)
+         );
+         CREATE INDEX IF NOT EXISTS pgvector_chunks_chunk_id_idx
+             ON pgvector_chunks (chunk_id);
+         CREATE INDEX IF NOT EXISTS pgvector_chunks_document_id_idx
+             ON pgvector_chunks (document_id);",
+    )?;
+    Ok(())
 }
 
 #[derive(QueryableByName)]
