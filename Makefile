@@ -55,10 +55,12 @@ build:
 	$(CARGO) build --workspace --all-targets --all-features
 
 ## Performance figures (release build): sign-in latency, JWT vs API-key read throughput and p99;
-## streamed chat time to first token through the gateway vs direct, concurrent streams and RSS.
+## streamed chat time to first token through the gateway vs direct, concurrent streams and RSS;
+## retrieval: builtin index scan, load and hybrid search at 100k chunks.
 bench:
 	$(CARGO) bench -p owp-gateway --bench auth
 	$(CARGO) bench -p owp-gateway --bench streaming
+	$(CARGO) bench -p owp-vectors --bench retrieval
 
 ## The web app's dependencies, installed from package-lock.json when missing.
 web-deps:
