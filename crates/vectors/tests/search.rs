@@ -164,7 +164,7 @@ async fn modes_and_floors(backend: Backend) {
                     ordinal: i as i64,
                     text,
                     page: Some(i as i64 + 1),
-                    heading_path: Some("Animals > Camelids"),
+                    heading_path: Some(r#"["Animals","Camelids"]"#),
                 })
                 .collect::<Vec<_>>(),
         );
