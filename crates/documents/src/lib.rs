@@ -17,5 +17,5 @@ pub mod sniff;
 
 pub use chunking::{Chunk, ChunkSpec, Position, Section, chunk_text};
 pub use error::DocumentsError;
-pub use extract::{Extracted, extract};
+pub use extract::{Extracted, extract, extract_guarded};
 pub use sniff::{DocumentKind, sniff};
