@@ -15,7 +15,7 @@ mod error;
 pub mod extract;
 pub mod sniff;
 
-pub use chunking::{Chunk, ChunkSpec, Position, Section, chunk_text};
+pub use chunking::{Chunk, ChunkSpec, ChunkStrategy, Position, Section, chunk_text, count_tokens};
 pub use error::DocumentsError;
 pub use extract::{Extracted, extract, extract_guarded};
 pub use sniff::{DocumentKind, sniff};
