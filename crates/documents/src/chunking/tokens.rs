@@ -99,11 +99,9 @@ fn units(text: &str) -> Vec<Unit> {
             continue;
         }
         let (mut unit_start, mut end, mut len) = (start, start + c.len_utf8(), 1);
-        while class != Class::Ideograph {
-            let Some(&(at, next)) = chars.peek() else {
-                break;
-            };
-            if Class::of(next) != class {
+        // An ideograph is a token alone; other runs go on while the class does.
+        while let Some(&(at, next)) = chars.peek() {
+            if class == Class::Ideograph || Class::of(next) != class {
                 break;
             }
             if len == class.piece() {

@@ -44,7 +44,8 @@ pub fn pdf(pages: &[Vec<String>]) -> Vec<u8> {
     let xref_at = out.len();
     let mut tail = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
     for offset in offsets {
-        let _ = write!(tail, "{offset:010} 00000 n \n");
+        // Each entry is 20 bytes: the space before the newline is part of it.
+        let _ = writeln!(tail, "{offset:010} 00000 n ");
     }
     let _ = write!(
         tail,
