@@ -1,10 +1,11 @@
 //! Documents an organisation uploads for retrieval: upload intake, text extraction and chunking
 //! (DESIGN §2: documents → rbac, audit, db; no web framework).
 //!
-//! This first slice holds content sniffing ([`sniff`]: the type comes from the bytes, never from
-//! the name alone) and the chunker ([`chunk_text`], a pure function over extracted text and its
-//! section marks, so ingestion and the later collections, which may choose other strategies,
-//! share it).
+//! It holds content sniffing ([`sniff`]: the type comes from the bytes, never from the name
+//! alone), text extraction with section paths and pages ([`extract`]; uploads go through
+//! [`extract_guarded`], which contains a parser's panic or endless loop), and the chunker
+//! ([`chunk_text`], a pure function over extracted text and its section marks, with the
+//! strategies a collection chooses in its [`ChunkSpec`]).
 
 // Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
