@@ -36,12 +36,21 @@ pub fn extract_guarded<C>(
 where
     C: AsRef<[u8]> + Send + 'static,
 {
+    run(kind.label(), limit, move || extract(kind, content.as_ref()))
+}
+
+/// Runs `work` on its own thread under `catch_unwind` and waits at most `limit`; `label` names
+/// the format in the reasons.
+fn run<W>(label: &str, limit: Duration, work: W) -> Result<Extracted, DocumentsError>
+where
+    W: FnOnce() -> Result<Extracted, DocumentsError> + Send + 'static,
+{
     let (sender, receiver) = mpsc::sync_channel(1);
     thread::Builder::new()
         .name("owp-extract".into())
         .stack_size(STACK_BYTES)
         .spawn(move || {
-            let outcome = panic::catch_unwind(AssertUnwindSafe(|| extract(kind, content.as_ref())));
+            let outcome = panic::catch_unwind(AssertUnwindSafe(work));
             // After a timeout nobody listens any more: the result is dropped.
             drop(sender.send(outcome));
         })
@@ -51,8 +60,7 @@ where
     match receiver.recv_timeout(limit) {
         Ok(Ok(result)) => result,
         Ok(Err(payload)) => Err(DocumentsError::Malformed(format!(
-            "the {} could not be parsed: {}",
-            kind.label(),
+            "the {label} could not be parsed: {}",
             panic_reason(payload.as_ref())
         ))),
         Err(mpsc::RecvTimeoutError::Timeout) => Err(DocumentsError::Malformed(format!(
@@ -60,8 +68,48 @@ where
             limit.as_secs_f64()
         ))),
         Err(mpsc::RecvTimeoutError::Disconnected) => Err(DocumentsError::Malformed(format!(
-            "the {} could not be parsed: the extraction stopped without a result",
-            kind.label()
+            "the {label} could not be parsed: the extraction stopped without a result"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_malformed_with_its_message() {
+        let err = run("PDF", Duration::from_secs(10), || panic!("bad xref {}", 7)).unwrap_err();
+        assert_eq!(
+            err,
+            DocumentsError::Malformed("the PDF could not be parsed: bad xref 7".into())
+        );
+        let err = run("DOCX", Duration::from_secs(10), || {
+            std::panic::panic_any(3_u8)
+        });
+        assert_eq!(
+            err,
+            Err(DocumentsError::Malformed(
+                "the DOCX could not be parsed: the parser failed".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_loop_past_the_limit_is_malformed_and_the_caller_returns() {
+        let started = std::time::Instant::now();
+        let err = run("PDF", Duration::from_millis(50), || {
+            thread::sleep(Duration::from_secs(3));
+            Ok(Extracted::default())
+        });
+        assert_eq!(
+            err,
+            Err(DocumentsError::Malformed(
+                "extraction took longer than 0.05 s".into()
+            ))
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let whole = run("PDF", Duration::from_secs(2), || Ok(Extracted::default()));
+        assert_eq!(whole, Ok(Extracted::default()));
     }
 }
