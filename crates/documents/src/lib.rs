@@ -1,11 +1,12 @@
 //! Documents an organisation uploads for retrieval: upload intake, text extraction and chunking
 //! (DESIGN §2: documents → rbac, audit, db; no web framework).
 //!
-//! It holds content sniffing ([`sniff`]: the type comes from the bytes, never from the name
-//! alone), text extraction with section paths and pages ([`extract`]; uploads go through
-//! [`extract_guarded`], which contains a parser's panic or endless loop), and the chunker
-//! ([`chunk_text`], a pure function over extracted text and its section marks, with the
-//! strategies a collection chooses in its [`ChunkSpec`]).
+//! It holds content sniffing ([`sniff`](mod@sniff): the type comes from the bytes, never
+//! from the name alone), text extraction with section paths and pages
+//! ([`extract`](mod@extract); uploads go through [`extract_guarded`], which contains a
+//! parser's panic or endless loop), and the chunker ([`chunk_text`], a pure function over
+//! extracted text and its section marks, with the strategies a collection chooses in its
+//! [`ChunkSpec`]).
 
 // Outside tests: no unwrap/expect, and the time comes in as a parameter (clippy.toml).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
