@@ -60,8 +60,7 @@ fn last_system_prompt(app: &TestApp) -> String {
         .ollama()
         .requests()
         .into_iter()
-        .filter(|r| r.path == "/api/chat")
-        .last()
+        .rfind(|r| r.path == "/api/chat")
         .expect("a chat call");
     chat.body["messages"]
         .as_array()
