@@ -109,7 +109,10 @@ impl Application {
         };
         let metrics = web::Data::new(Metrics::new()?);
         let ollama_client = ollama_client(config)?;
-        let indexes = owp_vectors::Indexes::default();
+        let indexes = owp_vectors::Indexes::new(
+            owp_vectors::BuiltinIndex::new(config.vector_cache_bytes),
+            None,
+        );
         let jobs = owp_vectors::jobs::JobRunner::new(
             db.clone(),
             ollama_client.clone(),
