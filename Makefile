@@ -60,6 +60,8 @@ build:
 bench:
 	$(CARGO) bench -p owp-gateway --bench auth
 	$(CARGO) bench -p owp-gateway --bench streaming
+	$(CARGO) bench -p owp-gateway --bench ingestion
+	$(CARGO) bench -p owp-documents --bench extraction
 	$(CARGO) bench -p owp-vectors --bench retrieval
 	$(CARGO) bench -p owp-vectors --bench pgvector
 

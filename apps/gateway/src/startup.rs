@@ -111,7 +111,7 @@ impl Application {
         let ollama_client = ollama_client(config)?;
         let pgvector = pgvector_index(&db, preparation.is_done().await).await;
         let indexes = owp_vectors::Indexes::new(
-            owp_vectors::BuiltinIndex::new(owp_vectors::DEFAULT_CACHE_BYTES),
+            owp_vectors::BuiltinIndex::new(config.vector_cache_bytes),
             pgvector,
         );
         let jobs = owp_vectors::jobs::JobRunner::new(

@@ -393,7 +393,12 @@ fn nginx_streams_unbuffered_and_limits_bodies_like_the_gateway() {
     let conf = read("deploy/nginx/owp.conf");
     let limit_mib = JSON_BODY_LIMIT / (1024 * 1024);
     assert!(conf.contains(&format!("client_max_body_size {limit_mib}m;")));
-    for route in ["/api/v1/chat", "/v1/chat/completions", "/ollama/"] {
+    for route in [
+        "/api/v1/chat",
+        "/v1/chat/completions",
+        "/ollama/",
+        "~ ^/api/v1/(rag-systems/[^/]+/query|jobs/[^/]+/events)$",
+    ] {
         let block = conf
             .split(&format!("location {route} {{"))
             .nth(1)

@@ -1,6 +1,6 @@
 //! Lexical (keyword) search over a collection's chunks, in each database's own full-text index:
 //! SQLite FTS5 (`document_chunks_fts`, porter stemmer, ranked by `bm25()`), PostgreSQL
-//! `to_tsvector('english', text)` (GIN expression index, ranked by `ts_rank_cd`).
+//! the stored `document_chunks.lexemes` tsvector (GIN index, ranked by `ts_rank_cd`).
 //!
 //! The user's text never reaches a query language as is: it is cut into words (letters and
 //! digits only, lower-cased), English stop words are dropped, at most [`MAX_QUERY_WORDS`]
@@ -87,9 +87,9 @@ ORDER BY relevance DESC, c.seq LIMIT ?";
 // The WHERE clause repeats the GIN index's expression exactly, so the planner can use it.
 const POSTGRES_SEARCH: &str = "\
 SELECT c.id AS id, c.document_id AS document_id, \
-ts_rank_cd(to_tsvector('english', c.text), to_tsquery('english', $1))::float8 AS relevance \
+ts_rank_cd(c.lexemes, to_tsquery('english', $1))::float8 AS relevance \
 FROM document_chunks c \
-WHERE to_tsvector('english', c.text) @@ to_tsquery('english', $1) AND c.spec = $2 \
+WHERE c.lexemes @@ to_tsquery('english', $1) AND c.spec = $2 \
 AND c.document_id = ANY($3) \
 ORDER BY relevance DESC, c.seq LIMIT $4";
 

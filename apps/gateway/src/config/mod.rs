@@ -38,6 +38,7 @@ pub const ENV_VARS: &[&str] = &[
     "UPLOAD_MAX_MB",
     "EMBED_BATCH_SIZE",
     "JOB_WORKERS",
+    "VECTOR_CACHE_MB",
     "ADMIN_BOOTSTRAP_PASSWORD",
     "ADMIN_BOOTSTRAP_PASSWORD_FORCE",
     "SIGNUP_MODE",
@@ -114,6 +115,9 @@ pub struct Config {
     pub embed_batch_size: usize,
     /// `JOB_WORKERS`: ingestion jobs this replica runs at once (so embedding calls in flight).
     pub job_workers: usize,
+    /// `VECTOR_CACHE_MB` in bytes: the builtin index's in-process copies of collections, least
+    /// recently searched dropped first.
+    pub vector_cache_bytes: usize,
     /// `ADMIN_BOOTSTRAP_PASSWORD`.
     pub admin_bootstrap_password: Option<Secret>,
     /// `ADMIN_BOOTSTRAP_PASSWORD_FORCE`.

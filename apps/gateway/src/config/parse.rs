@@ -84,6 +84,10 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
         .check(number(env, "JOB_WORKERS", 1..=32))
         .flatten()
         .unwrap_or(2);
+    let vector_cache_mb: usize = problems
+        .check(number(env, "VECTOR_CACHE_MB", 16..=65_536))
+        .flatten()
+        .unwrap_or(owp_vectors::DEFAULT_CACHE_BYTES / (1024 * 1024));
     let upload_max_mb: u64 = problems
         .check(number(env, "UPLOAD_MAX_MB", 1..=10_240))
         .flatten()
@@ -170,6 +174,7 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
             upload_max_bytes: upload_max_mb * 1024 * 1024,
             embed_batch_size,
             job_workers,
+            vector_cache_bytes: vector_cache_mb * 1024 * 1024,
             admin_bootstrap_password,
             admin_bootstrap_password_force: truthy(
                 env("ADMIN_BOOTSTRAP_PASSWORD_FORCE").as_deref(),

@@ -16,10 +16,82 @@ on_both_backends!(
     a_job_left_by_a_crashed_replica_is_taken_over,
 );
 
-const LLAMAS: &str = "# Llamas\n\n## Food\n\nLlamas eat grass and hay in the mountains.\n\n\
+/// Two replicas on one PostgreSQL database share the queue: every job runs exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_run_each_job_once() {
+    let first = TestApp::spawn(Backend::Postgres).await;
+    let second = TestApp::builder(Backend::Postgres)
+        .database_url(first.database_url())
+        .spawn()
+        .await;
+    let (_, teacher) = first
+        .user_token("teacher@example.org", &["instructor"])
+        .await;
+    let id = collection(
+        &first,
+        &teacher,
+        json!({"name": "Shared queue", "embedding_model": "all-minilm", "chunking": {"size": 100}}),
+    )
+    .await;
+    for i in 0..12 {
+        let text = format!("Document {i}: llamas hum and weather changes. ").repeat(12);
+        let (status, _) = upload(
+            &second,
+            &teacher,
+            &format!("d{i}.txt"),
+            text.as_bytes(),
+            &[("collection_id", &id)],
+        )
+        .await;
+        assert_eq!(status, 201);
+    }
+    settle(&first, &teacher, &id).await;
+    let id2 = id.clone();
+    let attempts: Vec<i64> = first
+        .database()
+        .run(move |conn| {
+            use diesel::prelude::*;
+            use owp_db::schema::jobs as j;
+            j::table
+                .filter(j::collection_id.eq(&id2))
+                .select(j::attempts)
+                .load(conn)
+                .map_err(owp_db::StoreError::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!(attempts, vec![1; 12], "no job was claimed twice");
+    let calls = first
+        .ollama()
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/embed")
+        .count()
+        + second
+            .ollama()
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/api/embed")
+            .count();
+    let (_, ready) = send(
+        &first,
+        &teacher,
+        Method::GET,
+        &format!("/api/v1/collections/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(ready["indexed"], 12, "{ready}");
+    assert_eq!(
+        calls, 12,
+        "one embedding call per document (each fits one batch), none repeated"
+    );
+}
+
+pub const LLAMAS: &str = "# Llamas\n\n## Food\n\nLlamas eat grass and hay in the mountains.\n\n\
 ## Wool\n\nLlama wool is shorn once a year and spun into yarn.\n";
-const RUST: &str = "# Rust\n\nThe borrow checker enforces ownership rules at compile time.\n";
-const WEATHER: &str = "Rain and thunderstorms are expected over the coast tomorrow.\n";
+pub const RUST: &str = "# Rust\n\nThe borrow checker enforces ownership rules at compile time.\n";
+pub const WEATHER: &str = "Rain and thunderstorms are expected over the coast tomorrow.\n";
 
 /// Follows a job's events to its end; the last event's name and job.
 pub(crate) async fn follow(app: &TestApp, token: &str, job: &str) -> (String, Value) {
@@ -46,7 +118,7 @@ pub(crate) async fn follow(app: &TestApp, token: &str, job: &str) -> (String, Va
 
 /// Waits (by following their events) until every job of the collection's active generation
 /// has ended.
-pub(crate) async fn settle(app: &TestApp, token: &str, collection: &str) {
+pub async fn settle(app: &TestApp, token: &str, collection: &str) {
     let (_, members) = send(
         app,
         token,

@@ -5,6 +5,7 @@
 mod collections;
 mod documents;
 mod pgvector;
+mod rag;
 
 use owp_testkit::TestApp;
 use reqwest::Method;

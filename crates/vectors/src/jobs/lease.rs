@@ -8,7 +8,7 @@ use owp_db::ids::{CollectionId, DocumentId, GenerationId, JobId, parse_stored_id
 use owp_db::schema::{collection_generations, collections, jobs};
 
 use super::{JobState, MAX_ATTEMPTS};
-use crate::collections::Chunking;
+use crate::collections::ChunkSpec;
 use crate::index::NewVector;
 use crate::{Distance, IndexBackend, Indexes, VectorsError};
 
@@ -26,7 +26,7 @@ pub struct Claim {
     /// The generation's embedding model.
     pub model: String,
     /// The generation's chunking.
-    pub chunking: Chunking,
+    pub chunking: ChunkSpec,
     /// The collection's distance.
     pub distance: Distance,
     /// The collection's backend.
@@ -201,7 +201,7 @@ pub fn record_batch(
     at: NaiveDateTime,
 ) -> Result<bool, VectorsError> {
     let index = indexes.get(claim.backend)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         if !renew(conn, claim, owner, done, total, at + lease, at)? {
             return Ok(false);
         }
@@ -221,7 +221,7 @@ pub fn finish(
     outcome: Result<(), String>,
     at: NaiveDateTime,
 ) -> Result<(), VectorsError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let (state, error) = match &outcome {
             Ok(()) => (JobState::Done, None),
             Err(reason) => (JobState::Failed, Some(reason.as_str())),
