@@ -2,51 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ApiClient } from "./client";
 import { ApiError, errorMessage } from "./problem";
 import { CUT_OFF, uploadDocument, uploadPercent } from "./upload";
+import { FakeRequest } from "../test/fakeXhr";
 import { json, mockFetch } from "../test/helpers";
-
-/** Stands in for XMLHttpRequest: records what was sent; the test drives progress and the answer. */
-class FakeRequest {
-  static made: FakeRequest[] = [];
-  method = "";
-  url = "";
-  headers: Record<string, string> = {};
-  body: FormData | null = null;
-  status = 0;
-  responseText = "";
-  responseHeaders: Record<string, string> = {};
-  upload: { onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null } = { onprogress: null };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  constructor() {
-    FakeRequest.made.push(this);
-  }
-  open(method: string, url: string) {
-    this.method = method;
-    this.url = url;
-  }
-  setRequestHeader(name: string, value: string) {
-    this.headers[name] = value;
-  }
-  getResponseHeader(name: string) {
-    return this.responseHeaders[name] ?? null;
-  }
-  send(body: FormData) {
-    this.body = body;
-  }
-  abort() {
-    this.onabort?.();
-  }
-  progress(loaded: number, total: number) {
-    this.upload.onprogress?.({ loaded, total, lengthComputable: true });
-  }
-  answer(status: number, body: unknown, type = "application/json") {
-    this.status = status;
-    this.responseText = JSON.stringify(body);
-    this.responseHeaders = { "content-type": type, "x-request-id": "req-1" };
-    this.onload?.();
-  }
-}
 
 const createRequest = () => new FakeRequest() as unknown as XMLHttpRequest;
 const tokens = (access: string) => ({ access_token: access, refresh_token: "R", expires_at: Date.now() + 600_000 });

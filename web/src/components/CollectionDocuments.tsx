@@ -12,7 +12,7 @@ import { go } from "../router";
 import { useSession } from "../session";
 import { useConfirm } from "./ConfirmDialog";
 import { ErrorBox, Notice, useAction } from "./forms";
-import { JobProgress, StateBadge } from "./KnowledgeBadges";
+import { JobProgress } from "./KnowledgeBadges";
 import { EmptyState, Skeleton } from "./States";
 import { Time } from "./Time";
 
@@ -93,7 +93,7 @@ export function CollectionDocuments({ collection, onChanged }: { collection: Col
                       </button>
                     </td>
                     <td data-label="Indexing">
-                      <StateBadge state={job.state} /> <JobProgress job={job} label={`Indexing of ${m.title}`} />
+                      <JobProgress job={job} label={`Indexing of ${m.title}`} />
                     </td>
                     <td data-label="Added">
                       <Time value={m.added_at} />

@@ -116,7 +116,9 @@ export function SearchPlayground({ collection }: { collection: Collection }) {
         <div className="search-answer" role="region" aria-label="Search results">
           {answer.state === "indexing" && (
             <Notice kind="warning">
-              {`${answer.pending_documents} ${answer.pending_documents === 1 ? "document is" : "documents are"} still being indexed and were not searched.`}
+              {answer.pending_documents === 1
+                ? "1 document is still being indexed and was not searched."
+                : `${answer.pending_documents} documents are still being indexed and were not searched.`}
             </Notice>
           )}
           <p className="muted small-text">
