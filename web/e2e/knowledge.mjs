@@ -2,8 +2,8 @@
 // collection with the fake Ollama's embedding model, uploads a markdown file (picked) and a
 // DOCX (dropped) into it — and the PDF fixture of the documents crate when it exists —,
 // watches their indexing jobs reach done, searches in the playground and opens a result's chunk
-// marked in its document, sees the 415 of a PNG, changes the chunking (a rebuild) and deletes a
-// document.
+// marked in its document, sees the 415 of a PNG and the 413 of a file over the limit, changes
+// the chunking (a rebuild) and deletes a document.
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -146,6 +146,16 @@ export async function knowledgeSteps(ctx) {
     await uploadForm().getByRole("button", { name: "Upload", exact: true }).click();
     await uploadForm().getByRole("alert").filter({ hasText: "Unsupported document type image/png" }).waitFor();
     await shot("45-upload-unsupported");
+  });
+
+  await step("a file over the upload limit (1 MB in this walk) is refused with the server's 413 message", async () => {
+    await uploadForm().getByLabel("File", { exact: true }).setInputFiles({
+      name: "big.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.alloc(1_500_000, "a"),
+    });
+    await uploadForm().getByRole("button", { name: "Upload", exact: true }).click();
+    await uploadForm().getByRole("alert").filter({ hasText: "The file exceeds the upload limit of 1 MB" }).waitFor();
   });
 
   await step("a new chunking rebuilds the index into generation 2", async () => {

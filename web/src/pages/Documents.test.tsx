@@ -96,7 +96,7 @@ describe("Documents", () => {
   });
 
   it("deletes a document only after confirming", async () => {
-    const calls = api((url, method) => (method === "DELETE" ? new Response(null, { status: 204 }) : undefined));
+    const calls = api((_url, method) => (method === "DELETE" ? new Response(null, { status: 204 }) : undefined));
     render(<ConfirmProvider><Documents /></ConfirmProvider>);
     const list = await screen.findByRole("list", { name: "Documents" });
     fireEvent.click(within(list).getByRole("button", { name: /Handbook/ }));
