@@ -37,7 +37,7 @@ export function uploadPercent(progress: UploadProgress): number | undefined {
 }
 
 /** The multipart form: the text parts first, then the file; empty fields are left out. */
-export function uploadForm(fields: UploadFields): FormData {
+function uploadForm(fields: UploadFields): FormData {
   const form = new FormData();
   const text: [string, string | undefined][] = [
     ["title", fields.title?.trim()],

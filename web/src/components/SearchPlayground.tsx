@@ -20,7 +20,7 @@ const MODES = [
 const FIELDS = ["query", "top_k", "mode", "min_score", "filter.tags"];
 
 /** The document screen with the result's chunk marked in its text. */
-export function resultLink(result: SearchResult): string {
+function resultLink(result: SearchResult): string {
   const where = positionText(result.position);
   const params = new URLSearchParams({
     id: result.document_id,

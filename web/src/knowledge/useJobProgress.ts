@@ -9,7 +9,7 @@ import { followJob } from "../api/jobs";
 import type { Job } from "../api/types";
 
 /** Jobs followed at once. */
-export const MAX_FOLLOWED = 3;
+const MAX_FOLLOWED = 3;
 
 /** Wait before following again after a stream broke. */
 const RETRY_MS = 2000;
