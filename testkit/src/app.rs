@@ -38,6 +38,7 @@ pub struct TestAppBuilder {
     database_url: Option<String>,
     extra_routes: Option<ExtraRoutes>,
     workers: usize,
+    pgvector: bool,
 }
 
 impl TestApp {
@@ -54,6 +55,7 @@ impl TestApp {
             database_url: None,
             extra_routes: None,
             workers: 1,
+            pgvector: false,
         }
     }
 
@@ -240,6 +242,19 @@ impl TestAppBuilder {
         self
     }
 
+    /// Puts the app on a fresh migrated database of the PostgreSQL with pgvector
+    /// ([`TestDatabase::create_pgvector`]) instead of the backend's usual server. Only for
+    /// `Backend::Postgres`: pgvector is PostgreSQL, on another server.
+    pub fn pgvector(mut self) -> Self {
+        assert_eq!(
+            self.backend,
+            Backend::Postgres,
+            "pgvector is a PostgreSQL server: build the app with Backend::Postgres"
+        );
+        self.pgvector = true;
+        self
+    }
+
     /// Mounts extra routes (see [`crate::Probes`]).
     pub fn routes(mut self, routes: ExtraRoutes) -> Self {
         self.extra_routes = Some(routes);
@@ -251,7 +266,11 @@ impl TestAppBuilder {
         let (test_database, url) = match self.database_url {
             Some(url) => (None, url),
             None => {
-                let db = TestDatabase::create(self.backend);
+                let db = if self.pgvector {
+                    TestDatabase::create_pgvector()
+                } else {
+                    TestDatabase::create(self.backend)
+                };
                 let url = db.url().to_owned();
                 (Some(db), url)
             }

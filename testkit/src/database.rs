@@ -26,6 +26,42 @@ pub fn postgres_admin_url() -> String {
     without_tls(&url)
 }
 
+/// The PostgreSQL with the pgvector extension that vector tests create their databases on:
+/// `TEST_PGVECTOR_URL`, else `postgres://postgres@127.0.0.1:5433/postgres`, the server
+/// `make pgvector` (`scripts/pgvector-server.sh`) starts. Without TLS, as [`postgres_admin_url`].
+pub fn pgvector_admin_url() -> String {
+    let url = std::env::var("TEST_PGVECTOR_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5433/postgres".to_owned());
+    without_tls(&url)
+}
+
+/// Which PostgreSQL server a test database lives on. Both are `Backend::Postgres` to the app:
+/// the pgvector one is only another server, with the `vector` extension available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PgServer {
+    /// `TEST_DATABASE_URL`, the server every PostgreSQL test runs on.
+    Main,
+    /// `TEST_PGVECTOR_URL`, PostgreSQL with pgvector, for the vector tests that opt in.
+    Pgvector,
+}
+
+impl PgServer {
+    /// The URL of the server's `postgres` database, for creating and dropping test databases.
+    pub(crate) fn admin_url(self) -> String {
+        match self {
+            Self::Main => postgres_admin_url(),
+            Self::Pgvector => pgvector_admin_url(),
+        }
+    }
+
+    /// Connects to the server's admin database; panics saying how to start the server.
+    fn connect_admin(self) -> PgConnection {
+        connect_admin_at(self, &self.admin_url())
+    }
+}
+
 /// `url` with `sslmode=disable` added, unless it names an `sslmode` itself.
 fn without_tls(url: &str) -> String {
     if url.contains("sslmode=") {
@@ -43,7 +79,8 @@ pub struct TestDatabase {
     backend: Backend,
     url: String,
     dir: TempDir,
-    postgres_name: Option<String>,
+    /// The PostgreSQL database's server and name, dropped with this value.
+    postgres: Option<(PgServer, String)>,
 }
 
 impl TestDatabase {
@@ -58,10 +95,24 @@ impl TestDatabase {
         Self::new(backend, false)
     }
 
+    /// Creates a database on the PostgreSQL with pgvector (`TEST_PGVECTOR_URL`, started by
+    /// `make pgvector`) with every migration applied, copied from that server's own template.
+    /// To the app it is `Backend::Postgres`; the `vector` extension is available but not
+    /// created (as on a fresh production database). Panics, saying to run `make pgvector`,
+    /// when that server does not answer: a vector test never skips.
+    pub fn create_pgvector() -> Self {
+        Self::new_postgres(PgServer::Pgvector, true)
+    }
+
+    /// [`TestDatabase::create_pgvector`] without migrations, for tests of migrating itself.
+    pub fn create_pgvector_empty() -> Self {
+        Self::new_postgres(PgServer::Pgvector, false)
+    }
+
     fn new(backend: Backend, migrated: bool) -> Self {
-        let dir = tempfile::tempdir().expect("cannot create a temporary folder");
         match backend {
             Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("cannot create a temporary folder");
                 let path = dir.path().join("owp.db");
                 if migrated {
                     template::copy_sqlite(&path);
@@ -71,28 +122,36 @@ impl TestDatabase {
                     backend,
                     url,
                     dir,
-                    postgres_name: None,
+                    postgres: None,
                 }
             }
-            Backend::Postgres => {
-                let name = format!("owp_test_{}", uuid::Uuid::now_v7().simple());
-                let mut admin = connect_admin();
-                if migrated {
-                    template::create_postgres_copy(&mut admin, &name);
-                } else {
-                    diesel::sql_query(format!("CREATE DATABASE {name}"))
-                        .execute(&mut admin)
-                        .expect("cannot create a test database");
-                }
-                let url = with_database_name(&postgres_admin_url(), &name);
-                Self {
-                    backend,
-                    url,
-                    dir,
-                    postgres_name: Some(name),
-                }
-            }
+            Backend::Postgres => Self::new_postgres(PgServer::Main, migrated),
         }
+    }
+
+    fn new_postgres(server: PgServer, migrated: bool) -> Self {
+        let dir = tempfile::tempdir().expect("cannot create a temporary folder");
+        let name = format!("owp_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = server.connect_admin();
+        if migrated {
+            template::create_postgres_copy(&mut admin, &server.admin_url(), &name);
+        } else {
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .expect("cannot create a test database");
+        }
+        let url = with_database_name(&server.admin_url(), &name);
+        Self {
+            backend: Backend::Postgres,
+            url,
+            dir,
+            postgres: Some((server, name)),
+        }
+    }
+
+    /// Whether this database lives on the PostgreSQL with pgvector.
+    pub fn is_pgvector(&self) -> bool {
+        matches!(self.postgres, Some((PgServer::Pgvector, _)))
     }
 
     /// The engine.
@@ -118,8 +177,8 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some(name) = &self.postgres_name
-            && let Ok(mut admin) = PgConnection::establish(&postgres_admin_url())
+        if let Some((server, name)) = &self.postgres
+            && let Ok(mut admin) = PgConnection::establish(&server.admin_url())
         {
             let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .execute(&mut admin);
@@ -127,15 +186,21 @@ impl Drop for TestDatabase {
     }
 }
 
-fn connect_admin() -> PgConnection {
-    let url = postgres_admin_url();
-    PgConnection::establish(&url).unwrap_or_else(|err| {
-        panic!(
+fn connect_admin_at(server: PgServer, url: &str) -> PgConnection {
+    PgConnection::establish(url).unwrap_or_else(|err| match server {
+        PgServer::Main => panic!(
             "PostgreSQL is not reachable at {url}: {err}\n\
              Every test runs on PostgreSQL as well as SQLite and never skips. Start the server \
              (`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or \
              `bash .ci/run` which does it for you), or point TEST_DATABASE_URL at one."
-        )
+        ),
+        PgServer::Pgvector => panic!(
+            "PostgreSQL with pgvector is not reachable at {url}: {err}\n\
+             The vector tests need it and never skip. Run `make pgvector` (it starts \
+             scripts/pgvector-server.sh's server on 127.0.0.1:5433; `make test` and \
+             `bash .ci/run` do it for you), or point TEST_PGVECTOR_URL at a PostgreSQL with \
+             the vector extension."
+        ),
     })
 }
 
@@ -243,5 +308,24 @@ mod tests {
         );
         assert_eq!(host_port("postgres://u:p@db/x"), "db:5432");
         assert_eq!(host_port("postgres://u@127.0.0.1:5433/x"), "127.0.0.1:5433");
+    }
+
+    #[test]
+    fn an_unreachable_pgvector_server_fails_saying_to_run_make_pgvector() {
+        // A port nobody listens on: bound, then released.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable");
+        let panic = std::panic::catch_unwind(|| connect_admin_at(PgServer::Pgvector, &url))
+            .err()
+            .expect("connecting to a closed port fails");
+        let message = panic
+            .downcast_ref::<String>()
+            .expect("a formatted panic message");
+        assert!(message.contains("make pgvector"), "{message}");
+        assert!(message.contains("TEST_PGVECTOR_URL"), "{message}");
     }
 }

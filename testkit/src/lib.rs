@@ -6,6 +6,12 @@
 //! as production on both backends. PostgreSQL comes from `TEST_DATABASE_URL`, else
 //! `postgres://postgres@127.0.0.1:5432/postgres`; when it does not answer the test fails saying
 //! how to start it. It never skips.
+//!
+//! Vector tests opt in to a second server, PostgreSQL with the pgvector extension
+//! (`TEST_PGVECTOR_URL`, else `postgres://postgres@127.0.0.1:5433/postgres`, started by
+//! `make pgvector`): [`TestDatabase::create_pgvector`], or
+//! `TestApp::builder(Backend::Postgres).pgvector()` for the app. It is not one of the backends
+//! every test runs on.
 
 mod app;
 mod database;
@@ -15,7 +21,9 @@ mod proxy;
 mod template;
 
 pub use app::{ADMIN_PASSWORD, TestApp, TestAppBuilder, USER_PASSWORD};
-pub use database::{Backend, TestDatabase, execute_sql, postgres_admin_url, tamper};
+pub use database::{
+    Backend, TestDatabase, execute_sql, pgvector_admin_url, postgres_admin_url, tamper,
+};
 pub use outage::Outage;
 pub use probes::Probes;
 pub use proxy::TcpProxy;

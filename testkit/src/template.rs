@@ -16,7 +16,7 @@ use diesel::sql_types::{BigInt, Bool, Text};
 use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl};
 use sha2::{Digest, Sha256};
 
-use crate::database::{postgres_admin_url, with_database_name};
+use crate::database::with_database_name;
 
 /// Held (on the admin database) by the one process building a PostgreSQL template.
 const TEMPLATE_LOCK_KEY: i64 = 0x006f_7770_5f74_706c;
@@ -67,11 +67,12 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Creates PostgreSQL database `name` as a copy of the current template, building the
-/// template first when this migration set has none yet.
-pub(crate) fn create_postgres_copy(admin: &mut PgConnection, name: &str) {
+/// template first when this migration set has none yet. `admin` is a connection to
+/// `admin_url`, the server's admin database (each server has its own template).
+pub(crate) fn create_postgres_copy(admin: &mut PgConnection, admin_url: &str, name: &str) {
     let mut attempts = 0;
     loop {
-        let template = postgres_template(admin);
+        let template = postgres_template(admin, admin_url);
         let created =
             diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(admin);
         match created {
@@ -92,7 +93,7 @@ pub(crate) fn create_postgres_copy(admin: &mut PgConnection, name: &str) {
 }
 
 /// The name of the template of this migration set, built when missing.
-fn postgres_template(admin: &mut PgConnection) -> String {
+fn postgres_template(admin: &mut PgConnection, admin_url: &str) -> String {
     let name = format!("{PREFIX}{}", migrations_hash());
     if template_exists(admin, &name) {
         return name;
@@ -102,7 +103,7 @@ fn postgres_template(admin: &mut PgConnection) -> String {
         .expect("cannot take the template lock");
     // Another process may have built it while this one waited for the lock.
     if !template_exists(admin, &name) {
-        build_postgres_template(admin, &name);
+        build_postgres_template(admin, admin_url, &name);
         drop_stale_postgres_templates(admin, &name);
     }
     diesel::sql_query(format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK_KEY})"))
@@ -130,7 +131,7 @@ fn template_exists(admin: &mut PgConnection, name: &str) -> bool {
 
 /// Builds under a temporary name, migrates, closes, then renames: the template's name never
 /// points at a half-migrated database. Called with the template lock held.
-fn build_postgres_template(admin: &mut PgConnection, name: &str) {
+fn build_postgres_template(admin: &mut PgConnection, admin_url: &str, name: &str) {
     let building = format!("owp_building_{}", migrations_hash());
     // A builder that died half-way leaves its database behind; nobody else uses the name.
     diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
@@ -140,7 +141,7 @@ fn build_postgres_template(admin: &mut PgConnection, name: &str) {
         .execute(admin)
         .expect("cannot create the test template");
     {
-        let url = with_database_name(&postgres_admin_url(), &building);
+        let url = with_database_name(admin_url, &building);
         let conn = PgConnection::establish(&url).expect("cannot connect to the test template");
         let mut conn = owp_db::AnyConnection::Pg(conn);
         owp_db::run_migrations(&mut conn).expect("the test template migrates");

@@ -13,6 +13,7 @@ use owp_ollama_client::{ChatChunk, ChatStream, GenerationStats};
 use serde_json::{Value, json};
 
 use crate::conversations::{self, ReplyOutcome, Turn};
+use crate::turn::with_grounding;
 use crate::{Caller, ChatError, Spend, ToolCall, spend_of, tool_calls_of};
 
 /// Milliseconds since `started`.
@@ -33,6 +34,7 @@ pub(crate) struct ReplyLog {
     pieces: i64,
     tool_calls: Vec<Value>,
     stored: bool,
+    grounding: serde_json::Map<String, Value>,
 }
 
 impl ReplyLog {
@@ -44,6 +46,7 @@ impl ReplyLog {
         model: String,
         started: Instant,
         clock: Clock,
+        grounding: serde_json::Map<String, Value>,
     ) -> Self {
         Self {
             db,
@@ -56,6 +59,7 @@ impl ReplyLog {
             pieces: 0,
             tool_calls: Vec::new(),
             stored: false,
+            grounding,
         }
     }
 
@@ -79,7 +83,10 @@ impl ReplyLog {
                 completion_tokens: self.pieces,
             },
             processing_time_ms: elapsed_ms(self.started),
-            metadata: json!({"error": error, "tool_calls": self.tool_calls}),
+            metadata: with_grounding(
+                json!({"error": error, "tool_calls": self.tool_calls}),
+                &self.grounding,
+            ),
             complete: false,
         }
     }
@@ -206,7 +213,10 @@ impl TurnRelay {
                     content: self.log.content.clone(),
                     spend,
                     processing_time_ms: elapsed_ms(self.log.started),
-                    metadata: json!({"done_reason": last.done_reason, "tool_calls": self.log.tool_calls}),
+                    metadata: with_grounding(
+                        json!({"done_reason": last.done_reason, "tool_calls": self.log.tool_calls}),
+                        &self.log.grounding,
+                    ),
                     complete: true,
                 };
                 let stored = self.log.store(outcome).await.map(|()| Finished {

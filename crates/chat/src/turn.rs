@@ -45,6 +45,29 @@ pub struct TurnInput {
     /// Stored tools (workshop ids) offered to the model: each must be visible to the caller
     /// and granted.
     pub tool_ids: Vec<String>,
+    /// Retrieved knowledge for this turn (set by `owp-rag`, never by clients directly).
+    pub grounding: Option<Grounding>,
+}
+
+/// Knowledge a turn is grounded in: a system message the model reads after the agent's system
+/// prompt (never stored, like it), and fields kept in the reply's metadata (the citations).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Grounding {
+    /// The system message with the retrieved context.
+    pub system: String,
+    /// Merged into the stored reply's metadata.
+    pub metadata: serde_json::Map<String, Value>,
+}
+
+/// `metadata` with the grounding's fields added.
+pub(crate) fn with_grounding(
+    mut metadata: Value,
+    grounding: &serde_json::Map<String, Value>,
+) -> Value {
+    if let Value::Object(fields) = &mut metadata {
+        fields.extend(grounding.clone());
+    }
+    metadata
 }
 
 /// A turn answered whole.
@@ -93,13 +116,13 @@ fn to_chat_message(
 /// messages.
 fn ollama_request(
     model: &str,
-    system: Option<&str>,
+    system: &[&str],
     history: &[Message],
     new: &[NewMessage],
     options: Option<ModelOptions>,
     tools: Vec<ToolInfo>,
 ) -> Result<ChatMessageRequest, ChatError> {
-    let system = system.map(|text| ("system", text, &[][..]));
+    let system = system.iter().map(|text| ("system", *text, &[][..]));
     let said = history.iter().map(|m| {
         (
             m.role.as_str(),
@@ -136,6 +159,7 @@ struct Prepared {
     new: Vec<NewMessage>,
     request: ChatMessageRequest,
     started: Instant,
+    grounding: serde_json::Map<String, Value>,
 }
 
 impl Prepared {
@@ -225,8 +249,13 @@ async fn prepare(
         None => Vec::new(),
     };
     check_answers(&history, &input.messages)?;
-    let system = agent.as_ref().and_then(|a| a.system_prompt.as_deref());
-    let request = ollama_request(&model, system, &history, &input.messages, options, tools)?;
+    let system: Vec<&str> = agent
+        .as_ref()
+        .and_then(|a| a.system_prompt.as_deref())
+        .into_iter()
+        .chain(input.grounding.as_ref().map(|g| g.system.as_str()))
+        .collect();
+    let request = ollama_request(&model, &system, &history, &input.messages, options, tools)?;
     Ok(Prepared {
         caller,
         model,
@@ -236,6 +265,7 @@ async fn prepare(
         new: input.messages,
         request,
         started,
+        grounding: input.grounding.map(|g| g.metadata).unwrap_or_default(),
     })
 }
 
@@ -256,10 +286,13 @@ pub async fn reply_whole(
         content: reply.message.content.clone(),
         spend: spend_of(&reply.stats),
         processing_time_ms: elapsed_ms(prepared.started),
-        metadata: json!({
-            "done_reason": reply.done_reason,
-            "tool_calls": tool_calls_of(&reply).iter().map(ToolCall::stored).collect::<Vec<_>>(),
-        }),
+        metadata: with_grounding(
+            json!({
+                "done_reason": reply.done_reason,
+                "tool_calls": tool_calls_of(&reply).iter().map(ToolCall::stored).collect::<Vec<_>>(),
+            }),
+            &prepared.grounding,
+        ),
         complete: true,
     };
     let spend = outcome.spend;
@@ -299,6 +332,7 @@ pub async fn reply_streamed(
         prepared.model,
         prepared.started,
         clock,
+        prepared.grounding,
     );
     Ok(TurnRelay::new(upstream, log))
 }
@@ -319,7 +353,7 @@ mod tests {
     fn history_comes_before_the_new_messages() {
         let request = ollama_request(
             "m",
-            Some("you are a guide"),
+            &["you are a guide"],
             &[],
             &[said("system", "be brief"), said("user", "hi")],
             None,
@@ -352,7 +386,7 @@ mod tests {
             ..said("tool", "42")
         };
         let request =
-            ollama_request("m", None, &history, &[answer("call_1")], None, Vec::new()).unwrap();
+            ollama_request("m", &[], &history, &[answer("call_1")], None, Vec::new()).unwrap();
         let sent = serde_json::to_value(&request).unwrap();
         assert_eq!(
             sent["messages"][0]["tool_calls"][0]["function"]["name"],

@@ -1,33 +1,19 @@
 //! Splitting extracted text into overlapping chunks that remember where they came from.
 //!
-//! Chunks are cut by characters (never inside a UTF-8 sequence) with a fixed overlap, so a
-//! sentence cut at one chunk's end is whole at the next one's start. Each chunk keeps its
+//! A collection chooses how ([`ChunkSpec`]: a [`ChunkStrategy`], a size and an overlap, so a
+//! sentence cut at one chunk's end is whole at the next one's start): fixed runs of characters,
+//! runs of (approximate) tokens cut between words, or markdown-aware cuts at headings,
+//! paragraphs and sentences. Cuts never fall inside a UTF-8 sequence. Each chunk keeps its
 //! [`Position`]: byte offsets into the extracted text and the heading path (and page) of the
-//! section its first character lies in — what a citation shows. Pure, so other strategies can
-//! replace it behind the same output.
+//! section its first character lies in — what a citation shows. Pure functions, so ingestion,
+//! re-chunking and the bench share them.
 
-/// How long chunks are and how much consecutive chunks share, in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChunkSpec {
-    /// Characters per chunk (at least 1).
-    pub size: usize,
-    /// Characters a chunk repeats from the end of the one before (less than `size`).
-    pub overlap: usize,
-}
+mod markdown;
+mod spec;
+mod tokens;
 
-impl ChunkSpec {
-    /// The default of ingestion: 1000 characters with 100 of overlap.
-    pub const DEFAULT: ChunkSpec = ChunkSpec {
-        size: 1000,
-        overlap: 100,
-    };
-
-    /// Characters from one chunk's start to the next one's; always at least 1, so a spec with
-    /// an overlap as long as the chunk still ends.
-    fn step(self) -> usize {
-        self.size.max(1) - self.overlap.min(self.size.max(1) - 1)
-    }
-}
+pub use spec::{ChunkSpec, ChunkStrategy};
+pub use tokens::count_tokens;
 
 /// Where a section of the extracted text starts and what it is under.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -66,40 +52,61 @@ pub struct Chunk {
     pub position: Position,
 }
 
-/// Cuts `text` into chunks of `spec.size` characters, each starting `size - overlap` characters
-/// after the one before; the last chunk ends with the text. `sections` (sorted by `start`) give
-/// each chunk the heading path and page of its first character. Empty text has no chunks.
+/// Cuts `text` into chunks as `spec.strategy` says (see [`ChunkStrategy`]); `sections`
+/// (sorted by `start`) give each chunk the heading path and page of its first character. Empty
+/// text has no chunks. Never panics and always ends, even for a spec [`ChunkSpec::check`] would
+/// refuse.
 pub fn chunk_text(text: &str, sections: &[Section], spec: ChunkSpec) -> Vec<Chunk> {
-    // Byte offset of every character, plus the end: chunk bounds are picked from these.
-    let bounds: Vec<usize> = text
-        .char_indices()
-        .map(|(at, _)| at)
-        .chain(std::iter::once(text.len()))
-        .collect();
-    let chars = bounds.len() - 1;
+    let spans = match spec.strategy {
+        ChunkStrategy::Characters => characters(text, spec),
+        ChunkStrategy::Tokens => tokens::spans(text, spec),
+        ChunkStrategy::Markdown => markdown::spans(text, sections, spec),
+    };
+    spans
+        .into_iter()
+        .enumerate()
+        .map(|(seq, (start, end))| {
+            // The last section starting at or before the chunk.
+            let at = sections.partition_point(|s| s.start <= start);
+            let section = at.checked_sub(1).and_then(|i| sections.get(i));
+            Chunk {
+                seq,
+                text: text[start..end].to_owned(),
+                position: Position {
+                    page: section.and_then(|s| s.page),
+                    heading_path: section.map(|s| s.heading_path.clone()).unwrap_or_default(),
+                    start,
+                    end,
+                },
+            }
+        })
+        .collect()
+}
+
+/// The `characters` strategy: spans of `size` characters, each starting `size - overlap`
+/// characters after the one before, the last one ending with the text.
+fn characters(text: &str, spec: ChunkSpec) -> Vec<(usize, usize)> {
     let size = spec.size.max(1);
-    let mut chunks = Vec::new();
-    let mut first = 0;
-    while first < chars {
-        let last = (first + size).min(chars);
-        let (start, end) = (bounds[first], bounds[last]);
-        let section = sections.iter().rev().find(|s| s.start <= start);
-        chunks.push(Chunk {
-            seq: chunks.len(),
-            text: text[start..end].to_owned(),
-            position: Position {
-                page: section.and_then(|s| s.page),
-                heading_path: section.map(|s| s.heading_path.clone()).unwrap_or_default(),
-                start,
-                end,
-            },
-        });
-        if last == chars {
+    let step = size - spec.overlap.min(size - 1);
+    let mut spans = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let end = advance(text, start, size);
+        spans.push((start, end));
+        if end == text.len() {
             break;
         }
-        first += spec.step();
+        start = advance(text, start, step);
     }
-    chunks
+    spans
+}
+
+/// The byte offset `chars` characters after `from` (a character boundary), or the text's end.
+fn advance(text: &str, from: usize, chars: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(at, _)| from + at)
 }
 
 #[cfg(test)]

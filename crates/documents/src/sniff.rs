@@ -20,6 +20,8 @@ pub enum DocumentKind {
     Html,
     /// A Word document: a zip holding `word/document.xml`.
     Docx,
+    /// A PDF: text per page, so chunks can cite their page.
+    Pdf,
 }
 
 impl DocumentKind {
@@ -32,6 +34,19 @@ impl DocumentKind {
             DocumentKind::Docx => {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
+            DocumentKind::Pdf => "application/pdf",
+        }
+    }
+
+    /// How the format is named in a failure reason a person reads ("the PDF could not be
+    /// parsed").
+    pub fn label(self) -> &'static str {
+        match self {
+            DocumentKind::Text => "text",
+            DocumentKind::Markdown => "markdown",
+            DocumentKind::Html => "HTML page",
+            DocumentKind::Docx => "DOCX",
+            DocumentKind::Pdf => "PDF",
         }
     }
 }
@@ -43,6 +58,9 @@ pub fn sniff(content: &[u8], declared_name: &str) -> Result<DocumentKind, Docume
         let mime = kind.mime_type();
         if mime == "text/html" {
             return Ok(DocumentKind::Html);
+        }
+        if mime == "application/pdf" {
+            return Ok(DocumentKind::Pdf);
         }
         if kind.extension() == "zip" || mime.contains("openxmlformats") {
             return if holds_word_document(content) {

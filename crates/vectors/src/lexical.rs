@@ -72,25 +72,26 @@ struct LexicalRow {
     id: String,
     #[diesel(sql_type = Text)]
     document_id: String,
+    /// The engine's rank, higher is better (not FTS5's hidden `rank` column, which is lower).
     #[diesel(sql_type = Double)]
-    rank: f64,
+    relevance: f64,
 }
 
 const SQLITE_SEARCH: &str = "\
-SELECT c.id AS id, c.document_id AS document_id, -bm25(document_chunks_fts) AS rank \
+SELECT c.id AS id, c.document_id AS document_id, -bm25(document_chunks_fts) AS relevance \
 FROM document_chunks_fts JOIN document_chunks c ON c.seq = document_chunks_fts.rowid \
 WHERE document_chunks_fts MATCH ? AND c.spec = ? \
 AND c.document_id IN (SELECT value FROM json_each(?)) \
-ORDER BY rank DESC, c.seq LIMIT ?";
+ORDER BY relevance DESC, c.seq LIMIT ?";
 
 // The WHERE clause repeats the GIN index's expression exactly, so the planner can use it.
 const POSTGRES_SEARCH: &str = "\
 SELECT c.id AS id, c.document_id AS document_id, \
-ts_rank_cd(to_tsvector('english', c.text), to_tsquery('english', $1))::float8 AS rank \
+ts_rank_cd(to_tsvector('english', c.text), to_tsquery('english', $1))::float8 AS relevance \
 FROM document_chunks c \
 WHERE to_tsvector('english', c.text) @@ to_tsquery('english', $1) AND c.spec = $2 \
 AND c.document_id = ANY($3) \
-ORDER BY rank DESC, c.seq LIMIT $4";
+ORDER BY relevance DESC, c.seq LIMIT $4";
 
 /// The `k` best chunks of `spec` among `documents` for the words of `text`, best first.
 pub fn search(
@@ -126,7 +127,7 @@ pub fn search(
     };
     rows.into_iter()
         .map(|row| {
-            let rank = row.rank.max(0.0);
+            let rank = row.relevance.max(0.0);
             Ok(Hit {
                 chunk_id: parse_stored_id(&row.id)?,
                 document_id: parse_stored_id(&row.document_id)?,

@@ -15,6 +15,22 @@
 //! - [`search()`]: the entry point — vector, lexical or hybrid search over a collection's
 //!   generation, answered with text, title and position of each chunk.
 //!
+//! How the layers above use it:
+//! - One index per backend per process, shared: `Arc<BuiltinIndex>` built once with the cache
+//!   budget ([`DEFAULT_CACHE_BYTES`] or configured), handed to handlers and jobs as
+//!   `&dyn VectorIndex` (picked by the collection's [`IndexBackend`]).
+//! - An ingestion job embeds a document's chunks and calls [`VectorIndex::insert`] per batch
+//!   with the collection's [`Distance`] (each batch is one transaction and bumps the revision;
+//!   a retried batch replaces its vectors). Re-indexing or removing a document from a
+//!   collection calls [`VectorIndex::remove_document`]. Deleting chunks or documents by other
+//!   means must call [`revision::bump`] for every generation that held them.
+//! - A search route resolves the collection and its active generation, lists the member
+//!   documents the caller may use, embeds the question with the generation's model (vector
+//!   and hybrid modes), and calls [`search()`] with a [`SearchTarget`] and [`SearchParams`].
+//!   [`VectorsError`] maps to HTTP as its variants say (422, 404, 500).
+//! - A retired generation's copy is dropped with [`BuiltinIndex::forget`]; otherwise the cache
+//!   evicts it when the budget needs room.
+//!
 //! Functions are synchronous and take `&mut owp_db::AnyConnection` (DESIGN §3): async callers
 //! run them inside `owp_db::Database::run`. Collections, their members and ingestion jobs are
 //! managed by the callers; this crate reads `document_chunks` and `documents` and writes only

@@ -249,6 +249,24 @@ impl From<owp_vectors::VectorsError> for ApiError {
     }
 }
 
+// --- owp-rag (issue 13) ----------------------------------------------------------------------
+
+/// RAG errors: 422 naming the field (a template without `{{context}}`, a collection one cannot
+/// see), 404/403 by the visibility rule; retrieval and chat failures as those crates map them.
+impl From<owp_rag::RagError> for ApiError {
+    fn from(err: owp_rag::RagError) -> Self {
+        use owp_rag::RagError;
+        match err {
+            RagError::Invalid(field, message) => ApiError::invalid_field(&field, message),
+            RagError::Forbidden(detail) => ApiError::Forbidden(detail),
+            RagError::NotFound => ApiError::NotFound("not found".into()),
+            RagError::Vectors(err) => err.into(),
+            RagError::Chat(err) => err.into(),
+            RagError::Store(err) => err.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod chat_error_tests {
     use owp_chat::ChatError;

@@ -135,7 +135,13 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(knowledge::collections::remove_document)
                 .service(knowledge::collections::search)
                 .service(knowledge::jobs::get)
-                .service(knowledge::jobs::events),
+                .service(knowledge::jobs::events)
+                .service(knowledge::rag::list)
+                .service(knowledge::rag::create)
+                .service(knowledge::rag::get)
+                .service(knowledge::rag::update)
+                .service(knowledge::rag::remove)
+                .service(knowledge::rag::ask),
         )
         .service(
             utoipa_actix_web::scope("/v1")

@@ -16,10 +16,10 @@ on_both_backends!(
     a_job_left_by_a_crashed_replica_is_taken_over,
 );
 
-const LLAMAS: &str = "# Llamas\n\n## Food\n\nLlamas eat grass and hay in the mountains.\n\n\
+pub const LLAMAS: &str = "# Llamas\n\n## Food\n\nLlamas eat grass and hay in the mountains.\n\n\
 ## Wool\n\nLlama wool is shorn once a year and spun into yarn.\n";
-const RUST: &str = "# Rust\n\nThe borrow checker enforces ownership rules at compile time.\n";
-const WEATHER: &str = "Rain and thunderstorms are expected over the coast tomorrow.\n";
+pub const RUST: &str = "# Rust\n\nThe borrow checker enforces ownership rules at compile time.\n";
+pub const WEATHER: &str = "Rain and thunderstorms are expected over the coast tomorrow.\n";
 
 /// Follows a job's events to its end; the last event's name and job.
 pub async fn follow(app: &TestApp, token: &str, job: &str) -> (String, Value) {
@@ -46,7 +46,7 @@ pub async fn follow(app: &TestApp, token: &str, job: &str) -> (String, Value) {
 
 /// Waits (by following their events) until every job of the collection's active generation
 /// has ended.
-async fn settle(app: &TestApp, token: &str, collection: &str) {
+pub async fn settle(app: &TestApp, token: &str, collection: &str) {
     let (_, members) = send(
         app,
         token,

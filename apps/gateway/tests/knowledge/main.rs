@@ -3,6 +3,7 @@
 
 mod collections;
 mod documents;
+mod rag;
 
 use owp_testkit::TestApp;
 use reqwest::Method;

@@ -1,7 +1,8 @@
-//! Tables of knowledge (`owp-documents`, `owp-vectors`): documents with their tags and chunks,
-//! collections with their generations, members and the builtin index's vectors, and the
-//! ingestion jobs. SQLite's lexical index (`document_chunks_fts`, FTS5) and PostgreSQL's (a GIN
-//! expression index) are kept by the database and queried with SQL, so they have no entry here.
+//! Tables of knowledge (`owp-documents`, `owp-vectors`, `owp-rag`): documents with their tags
+//! and chunks, collections with their generations, members and the builtin index's vectors, the
+//! ingestion jobs, and the RAG systems built on collections. SQLite's lexical index
+//! (`document_chunks_fts`, FTS5) and PostgreSQL's (a GIN expression index) are kept by the
+//! database and queried with SQL, so they have no entry here.
 
 diesel::table! {
     /// Uploaded documents: the extracted text and its section marks (the file is not kept).
@@ -204,6 +205,42 @@ diesel::table! {
         updated_at -> Timestamp,
         /// UTC.
         finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// RAG systems: collections, a chat model and a prompt template with retrieval settings.
+    rag_systems (id) {
+        /// UUIDv7 as text.
+        id -> Text,
+        /// The tenant.
+        organization_id -> Text,
+        /// Who created it.
+        owner_id -> Text,
+        /// The project it belongs to.
+        project_id -> Nullable<Text>,
+        /// `private`, `project` or `org`.
+        visibility -> Text,
+        /// Display name, unique per organisation.
+        name -> Text,
+        /// Free text.
+        description -> Text,
+        /// JSON list of collection ids.
+        collection_ids -> Text,
+        /// The model that answers (canonical name).
+        chat_model -> Text,
+        /// The prompt, with `{{context}}` and `{{question}}`.
+        prompt_template -> Text,
+        /// Chunks retrieved per question.
+        top_k -> BigInt,
+        /// Score floor of retrieval.
+        min_score -> Nullable<Double>,
+        /// `vector`, `lexical` or `hybrid`.
+        mode -> Text,
+        /// UTC.
+        created_at -> Timestamp,
+        /// UTC.
+        updated_at -> Timestamp,
     }
 }
 

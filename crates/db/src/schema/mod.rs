@@ -8,7 +8,7 @@ mod workshop;
 
 pub use knowledge::{
     chunk_vectors, collection_documents, collection_generations, collections, document_chunks,
-    document_tags, documents, jobs,
+    document_tags, documents, jobs, rag_systems,
 };
 pub use workshop::{
     agents, project_members, projects, prompt_tags, prompt_versions, prompts, tools,
@@ -402,4 +402,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     collection_documents,
     chunk_vectors,
     jobs,
+    rag_systems,
 );

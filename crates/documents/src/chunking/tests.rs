@@ -1,9 +1,15 @@
-//! Unit tests of the chunker: sizes, overlap, character boundaries and positions.
+//! Unit tests of the chunker: the `characters` strategy (sizes, overlap, character boundaries,
+//! positions) and the validation and JSON form of a spec.
 
 use super::*;
+use crate::DocumentsError;
 
 fn spec(size: usize, overlap: usize) -> ChunkSpec {
-    ChunkSpec { size, overlap }
+    ChunkSpec {
+        strategy: ChunkStrategy::Characters,
+        size,
+        overlap,
+    }
 }
 
 #[test]
@@ -127,5 +133,82 @@ fn positions_store_as_the_documented_json() {
     assert_eq!(
         serde_json::to_value(&full).ok(),
         Some(serde_json::json!({"page": 2, "heading_path": ["Intro"], "start": 0, "end": 1}))
+    );
+}
+
+#[test]
+fn a_spec_reads_and_writes_the_collection_json() {
+    let spec: ChunkSpec = serde_json::from_value(
+        serde_json::json!({"strategy": "tokens", "size": 256, "overlap": 32}),
+    )
+    .unwrap();
+    assert_eq!(
+        spec,
+        ChunkSpec {
+            strategy: ChunkStrategy::Tokens,
+            size: 256,
+            overlap: 32
+        }
+    );
+    let plain: ChunkSpec =
+        serde_json::from_value(serde_json::json!({"size": 1000, "overlap": 100})).unwrap();
+    assert_eq!(plain, ChunkSpec::DEFAULT);
+    assert_eq!(ChunkSpec::default(), ChunkSpec::DEFAULT);
+    assert_eq!(
+        serde_json::to_value(ChunkSpec::DEFAULT).unwrap(),
+        serde_json::json!({"strategy": "characters", "size": 1000, "overlap": 100})
+    );
+    for bad in [
+        serde_json::json!({"strategy": "Words", "size": 100, "overlap": 0}),
+        serde_json::json!({"size": 100}),
+        serde_json::json!({"size": 100, "overlap": 0, "sise": 3}),
+    ] {
+        assert!(serde_json::from_value::<ChunkSpec>(bad).is_err());
+    }
+}
+
+#[test]
+fn check_bounds_the_size_per_unit_and_the_overlap_below_half() {
+    let of = |strategy, size, overlap| ChunkSpec {
+        strategy,
+        size,
+        overlap,
+    };
+    for ok in [
+        ChunkSpec::DEFAULT,
+        of(ChunkStrategy::Characters, 50, 24),
+        of(ChunkStrategy::Markdown, 8000, 0),
+        of(ChunkStrategy::Tokens, 16, 7),
+        of(ChunkStrategy::Tokens, 2000, 999),
+        of(ChunkStrategy::Characters, 51, 25),
+    ] {
+        assert_eq!(ok.check(), Ok(()), "{ok:?}");
+    }
+    let field = |spec: ChunkSpec| match spec.check() {
+        Err(DocumentsError::Invalid(field, message)) => {
+            assert!(!message.is_empty());
+            field
+        }
+        other => panic!("{spec:?}: {other:?}"),
+    };
+    assert_eq!(field(of(ChunkStrategy::Characters, 49, 0)), "chunking.size");
+    assert_eq!(field(of(ChunkStrategy::Markdown, 8001, 0)), "chunking.size");
+    assert_eq!(field(of(ChunkStrategy::Tokens, 15, 0)), "chunking.size");
+    assert_eq!(
+        field(of(ChunkStrategy::Tokens, 1000 * 1000, 0)),
+        "chunking.size"
+    );
+    assert_eq!(
+        field(of(ChunkStrategy::Characters, 100, 50)),
+        "chunking.overlap"
+    );
+    assert_eq!(field(of(ChunkStrategy::Tokens, 16, 8)), "chunking.overlap");
+    let message = of(ChunkStrategy::Tokens, 10, 0)
+        .check()
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        message,
+        "chunking.size: must be between 16 and 2000 tokens, not 10"
     );
 }

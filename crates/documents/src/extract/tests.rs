@@ -72,3 +72,71 @@ fn a_broken_docx_is_malformed_with_a_reason() {
     let err = extract(DocumentKind::Docx, &docx("<w:p><w:t>open")).unwrap_err();
     assert!(matches!(err, DocumentsError::Malformed(_)), "{err}");
 }
+
+#[test]
+fn html_gives_text_without_scripts_and_heading_paths() {
+    let page = r#"<!doctype html><html><head><title>T</title><style>p { color: red }</style></head>
+<body><h1>Top <em>one</em></h1><p>Hello <a href="https://example.com">link</a> world.</p>
+<script>var secret = 1;</script><h2>Sub<br>line</h2><p>more</p>
+<table><tr><td>c1</td><td>c2</td></tr></table><h2>Second</h2><p>end</p></body></html>"#;
+    let out = extract(DocumentKind::Html, page.as_bytes()).unwrap();
+    assert!(out.text.contains("Hello link world."), "{}", out.text);
+    assert!(out.text.contains("c1\nc2"), "{}", out.text);
+    for absent in ["secret", "color", "example.com", "\u{E000}"] {
+        assert!(!out.text.contains(absent), "{absent} in {}", out.text);
+    }
+    let titles: Vec<Vec<String>> = out
+        .sections
+        .iter()
+        .map(|s| s.heading_path.clone())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            vec!["Top one".to_owned()],
+            vec!["Top one".to_owned(), "Sub line".to_owned()],
+            vec!["Top one".to_owned(), "Second".to_owned()],
+        ]
+    );
+    for section in &out.sections {
+        let title = section.heading_path.last().unwrap();
+        let first_word = title.split(' ').next().unwrap();
+        assert!(out.text[section.start..].starts_with(first_word));
+    }
+}
+
+#[test]
+fn broken_html_still_gives_its_text_and_cannot_forge_headings() {
+    let page = "<div><p>unclosed <b>bold<h3>Head</div></i>\u{E000}1fake\n<<>> tail";
+    let out = extract(DocumentKind::Html, page.as_bytes()).unwrap();
+    for word in ["unclosed", "bold", "Head", "fake", "tail"] {
+        assert!(out.text.contains(word), "{word} missing from {}", out.text);
+    }
+    assert_eq!(out.sections.len(), 1);
+    assert_eq!(out.sections[0].heading_path, ["Head"]);
+    let deep = "<div>".repeat(50_000) + "deep text";
+    let out = extract(DocumentKind::Html, deep.as_bytes()).unwrap();
+    assert_eq!(out.text.trim(), "deep text");
+    let latin1 = b"<html><body><p>caf\xe9</p></body></html>";
+    assert!(
+        extract(DocumentKind::Html, latin1)
+            .unwrap()
+            .text
+            .contains("caf")
+    );
+}
+
+#[test]
+fn a_pdf_that_is_not_one_is_malformed_not_a_panic() {
+    for content in [
+        &b"%PDF-1.4\n"[..],
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog",
+        b"",
+    ] {
+        let err = extract(DocumentKind::Pdf, content).unwrap_err();
+        assert!(
+            matches!(err, DocumentsError::Malformed(ref r) if r.contains("PDF")),
+            "{err}"
+        );
+    }
+}

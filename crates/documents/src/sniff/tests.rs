@@ -67,6 +67,15 @@ fn other_binaries_are_refused_naming_their_type() {
 }
 
 #[test]
+fn a_pdf_is_recognised_by_its_header_whatever_its_name() {
+    assert_eq!(
+        sniff(b"%PDF-1.7\n%\xE2\xE3\n1 0 obj", "notes.txt"),
+        Ok(DocumentKind::Pdf)
+    );
+    assert_eq!(DocumentKind::Pdf.label(), "PDF");
+}
+
+#[test]
 fn media_types_are_the_registered_ones() {
     assert_eq!(DocumentKind::Markdown.media_type(), "text/markdown");
     assert!(

@@ -29,8 +29,9 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_TAGS: usize = 20;
 /// Longest tag.
 pub const MAX_TAG_CHARS: usize = 40;
-/// The chunking of a document's own chunks (`GET …/chunks`); collections may choose others.
-pub const DEFAULT_SPEC: &str = "characters:1000:100";
+/// How long extraction of one upload may take before the document fails (a parser stuck on
+/// a hostile file is left to finish on its own thread; see `extract_guarded`).
+pub const EXTRACTION_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Whether a document's text could be extracted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -14,7 +14,8 @@ use owp_rbac::visible_filter;
 use serde_json::json;
 
 use super::rows::{ChunkRow, DocumentRow, audit, load};
-use super::{DEFAULT_SPEC, Document, DocumentFilter, DocumentText, SectionMark, StoredChunk};
+use super::{Document, DocumentFilter, DocumentText, SectionMark, StoredChunk};
+use crate::ChunkSpec;
 use crate::DocumentsError;
 
 diesel::define_sql_function! {
@@ -132,7 +133,7 @@ pub fn document_chunks(
     let of_document = || {
         document_chunks::table
             .filter(document_chunks::document_id.eq(id.to_string()))
-            .filter(document_chunks::spec.eq(DEFAULT_SPEC))
+            .filter(document_chunks::spec.eq(ChunkSpec::DEFAULT.key()))
     };
     let total = of_document().count().get_result(conn)?;
     let rows: Vec<ChunkRow> = of_document()
@@ -190,7 +191,7 @@ pub fn delete_document(
     })
 }
 
-/// The chunks of `document` under the chunking `spec` (stored as `key`), in text order: cut
+/// The chunks of `document` under the chunking `spec` (stored under its key), in text order: cut
 /// from the stored text and saved on first use, so collections sharing a chunking share the
 /// chunks. Another replica cutting the same ones at the same time is harmless (the unique key
 /// refuses the second set, which then reads the first). A failed document has none. For
@@ -198,9 +199,10 @@ pub fn delete_document(
 pub fn ensure_chunks(
     conn: &mut AnyConnection,
     document: DocumentId,
-    key: &str,
-    spec: crate::ChunkSpec,
+    spec: ChunkSpec,
 ) -> Result<Vec<StoredChunk>, DocumentsError> {
+    let key = spec.key();
+    let key = key.as_str();
     let stored = stored_chunks(conn, document, key)?;
     if !stored.is_empty() {
         return Ok(stored);

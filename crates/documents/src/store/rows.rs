@@ -89,6 +89,7 @@ pub fn kind_name(kind: DocumentKind) -> &'static str {
         DocumentKind::Markdown => "markdown",
         DocumentKind::Html => "html",
         DocumentKind::Docx => "docx",
+        DocumentKind::Pdf => "pdf",
     }
 }
 

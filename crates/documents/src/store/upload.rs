@@ -21,8 +21,8 @@ use super::rows::{
     DocumentRow, audit, checked_tags, checked_title, insert_chunks, kind_name, load, section_marks,
     to_i64,
 };
-use super::{DEFAULT_SPEC, Document, DocumentState, UploadMeta};
-use crate::{Chunk, ChunkSpec, DocumentsError, Section, chunk_text, extract, sniff};
+use super::{Document, DocumentState, EXTRACTION_LIMIT, UploadMeta};
+use crate::{Chunk, ChunkSpec, DocumentsError, Section, chunk_text, extract_guarded, sniff};
 
 /// An upload read and understood, ready to be stored.
 #[derive(Debug, Clone)]
@@ -58,13 +58,17 @@ pub struct UploadOutcome {
     pub created: bool,
 }
 
-/// Reads `bytes` uploaded as `file_name`: hash, type from the content, text, default chunks.
-/// A type nothing can extract is [`DocumentsError::UnsupportedType`] (nothing is stored); a
-/// broken file of a known type is a `Prepared` whose content is the reason, stored as a failed
-/// document so the uploader sees why.
-pub fn prepare(bytes: &[u8], file_name: &str) -> Result<Prepared, DocumentsError> {
-    let kind = sniff(bytes, file_name)?;
-    let content = match extract(kind, bytes) {
+/// Reads `bytes` uploaded as `file_name`: hash, type from the content, text (on a guarded
+/// thread, at most [`EXTRACTION_LIMIT`]), default chunks. A type nothing can extract is
+/// [`DocumentsError::UnsupportedType`] (nothing is stored); a broken file of a known type — or
+/// one whose parser panics or runs too long — is a `Prepared` whose content is the reason,
+/// stored as a failed document so the uploader sees why. The bytes are moved to the extraction
+/// thread, not copied: at most the upload and its text are held at once.
+pub fn prepare(bytes: Vec<u8>, file_name: &str) -> Result<Prepared, DocumentsError> {
+    let kind = sniff(&bytes, file_name)?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let size_bytes = to_i64(bytes.len());
+    let content = match extract_guarded(kind, bytes, EXTRACTION_LIMIT) {
         Ok(extracted) => {
             let chunks = chunk_text(&extracted.text, &extracted.sections, ChunkSpec::DEFAULT);
             Ok(Extraction {
@@ -77,8 +81,8 @@ pub fn prepare(bytes: &[u8], file_name: &str) -> Result<Prepared, DocumentsError
         Err(other) => return Err(other),
     };
     Ok(Prepared {
-        sha256: hex(&Sha256::digest(bytes)),
-        size_bytes: to_i64(bytes.len()),
+        sha256,
+        size_bytes,
         kind: kind_name(kind),
         content,
     })
@@ -175,7 +179,7 @@ pub fn insert_document(
         }
         let chunks = prepared.content.as_ref().map_or(0, |e| e.chunks.len());
         if let Ok(extraction) = &prepared.content {
-            insert_chunks(conn, id, DEFAULT_SPEC, &extraction.chunks)?;
+            insert_chunks(conn, id, &ChunkSpec::DEFAULT.key(), &extraction.chunks)?;
         }
         let document = load(conn, id)?;
         audit(
@@ -210,7 +214,7 @@ pub async fn prepare_file(path: PathBuf, name: String) -> Result<Prepared, Docum
     spawn_blocking(move || {
         let bytes = std::fs::read(&path)
             .map_err(|e| StoreError::Internal(format!("cannot read the upload: {e}")))?;
-        prepare(&bytes, &name)
+        prepare(bytes, &name)
     })
     .await?
 }

@@ -114,6 +114,13 @@ pub fn reply_text(source: &str, tokens: usize) -> String {
     content::reply_tokens(source, tokens).concat()
 }
 
+/// The vector the fake's `/api/embed` answers for `text` with `model` (the full name, e.g.
+/// [`DEFAULT_EMBEDDING_MODEL`]) at `dim` components, so retrieval tests can embed a corpus
+/// without a server: unit length, equal for equal texts, closer for texts sharing words.
+pub fn embedding(model: &str, text: &str, dim: usize) -> Vec<f32> {
+    content::embedding(model, text, dim)
+}
+
 /// Default installed models: a chat model and an embedding model.
 pub const DEFAULT_CHAT_MODEL: &str = "llama3.2:latest";
 /// Default embedding model, 384 dimensions (like `all-minilm`).

@@ -118,7 +118,7 @@ impl Matrix {
     /// The row ranges to scan: everything, or the allowed documents' rows (merged when adjacent).
     fn ranges(&self, allowed: Option<&[DocumentId]>) -> Vec<Range<usize>> {
         let Some(allowed) = allowed else {
-            return vec![0..self.rows()];
+            return std::iter::once(0..self.rows()).collect();
         };
         let mut ranges: Vec<Range<usize>> = allowed
             .iter()

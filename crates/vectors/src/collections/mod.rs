@@ -25,95 +25,14 @@ use chrono::NaiveDateTime;
 use owp_db::ids::{CollectionId, DocumentId, JobId, OrganizationId, ProjectId, UserId};
 use owp_rbac::visibility::{Ownership, Visibility};
 
-use crate::{Distance, IndexBackend, VectorsError};
+pub use owp_documents::{ChunkSpec, ChunkStrategy};
+
+use crate::{Distance, IndexBackend};
 
 /// Longest name.
 pub const MAX_NAME_CHARS: usize = 120;
 /// Longest description.
 pub const MAX_DESCRIPTION_CHARS: usize = 4000;
-
-/// How a collection cuts documents into chunks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum ChunkStrategy {
-    /// Fixed runs of characters with an overlap.
-    Characters,
-    /// Runs of (approximate) tokens with an overlap.
-    Tokens,
-    /// Markdown-aware: cut at headings and paragraphs first.
-    Markdown,
-}
-
-impl ChunkStrategy {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChunkStrategy::Characters => "characters",
-            ChunkStrategy::Tokens => "tokens",
-            ChunkStrategy::Markdown => "markdown",
-        }
-    }
-}
-
-/// A collection's chunking: strategy, size and overlap (characters, or tokens for `tokens`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Chunking {
-    /// `characters` (default), `tokens` or `markdown`.
-    #[serde(default = "default_strategy")]
-    pub strategy: ChunkStrategy,
-    /// Chunk length: 50..=8000 characters, or 16..=2000 tokens.
-    pub size: usize,
-    /// What consecutive chunks share; less than half of `size`.
-    #[serde(default)]
-    pub overlap: usize,
-}
-
-fn default_strategy() -> ChunkStrategy {
-    ChunkStrategy::Characters
-}
-
-impl Default for Chunking {
-    /// 1000 characters sharing 100: the chunking of a document's own chunks.
-    fn default() -> Self {
-        Chunking {
-            strategy: ChunkStrategy::Characters,
-            size: 1000,
-            overlap: 100,
-        }
-    }
-}
-
-impl Chunking {
-    /// The spec's key in `document_chunks.spec` (e.g. `characters:1000:100`): collections
-    /// with the same chunking share chunks.
-    pub fn key(self) -> String {
-        format!("{}:{}:{}", self.strategy.as_str(), self.size, self.overlap)
-    }
-
-    /// Checks the sizes for the strategy (422 naming `chunking.size` / `chunking.overlap`).
-    pub fn check(self) -> Result<Self, VectorsError> {
-        let (least, most, unit) = match self.strategy {
-            ChunkStrategy::Tokens => (16, 2000, "tokens"),
-            ChunkStrategy::Characters | ChunkStrategy::Markdown => (50, 8000, "characters"),
-        };
-        if !(least..=most).contains(&self.size) {
-            return Err(VectorsError::invalid(
-                "chunking.size",
-                format!("must be {least} to {most} {unit}"),
-            ));
-        }
-        if self.overlap * 2 >= self.size {
-            return Err(VectorsError::invalid(
-                "chunking.overlap",
-                "must be less than half of size",
-            ));
-        }
-        Ok(self)
-    }
-}
 
 /// Whether a collection answers from everything it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -135,7 +54,7 @@ pub struct Rebuild {
     /// The model it embeds with.
     pub embedding_model: String,
     /// Its chunking.
-    pub chunking: Chunking,
+    pub chunking: ChunkSpec,
     /// Documents indexed into it so far.
     pub indexed: i64,
     /// Documents it will hold.
@@ -173,7 +92,7 @@ pub struct Collection {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub backend: IndexBackend,
     /// How documents are cut (the active generation's).
-    pub chunking: Chunking,
+    pub chunking: ChunkSpec,
     /// Vector length, learned from the first embedding (null until then).
     pub dimensions: Option<i64>,
     /// The active generation's number.
@@ -228,7 +147,7 @@ pub struct NewCollection {
     pub backend: IndexBackend,
     /// Default: characters, 1000, 100.
     #[serde(default)]
-    pub chunking: Chunking,
+    pub chunking: ChunkSpec,
     /// `private` (default), `project` or `org`.
     #[serde(default = "default_visibility")]
     pub visibility: Visibility,
@@ -262,7 +181,7 @@ pub struct CollectionChange {
     /// New embedding model: re-indexes in the background.
     pub embedding_model: Option<String>,
     /// New chunking: re-indexes in the background.
-    pub chunking: Option<Chunking>,
+    pub chunking: Option<ChunkSpec>,
     /// New visibility.
     pub visibility: Option<Visibility>,
     /// New project (`null` takes it out of its project).

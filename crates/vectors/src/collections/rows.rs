@@ -13,7 +13,7 @@ use owp_rbac::visibility::{Viewer, Visibility};
 use serde_json::{Value, json};
 
 use super::{
-    Chunking, Collection, CollectionState, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, Rebuild,
+    ChunkSpec, Collection, CollectionState, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, Rebuild,
 };
 use crate::VectorsError;
 
@@ -47,7 +47,7 @@ pub(crate) struct GenerationRow {
     pub(crate) dimensions: Option<i64>,
 }
 
-pub(crate) fn chunking_of(text: &str) -> Result<Chunking, StoreError> {
+pub(crate) fn chunking_of(text: &str) -> Result<ChunkSpec, StoreError> {
     serde_json::from_str(text)
         .map_err(|_| StoreError::Internal("malformed collection chunking in the store".into()))
 }

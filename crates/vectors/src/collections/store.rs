@@ -13,11 +13,12 @@ use owp_rbac::visibility::Viewer;
 use owp_rbac::visible_filter;
 use serde_json::json;
 
+use super::intake::documents_error;
 use super::rows::{
     CollectionRow, GenerationRow, audit, checked_description, checked_model, checked_name,
     chunking_of, load, name_taken, with_progress,
 };
-use super::{Chunking, Collection, CollectionChange, CollectionFilter, NewCollection};
+use super::{ChunkSpec, Collection, CollectionChange, CollectionFilter, NewCollection};
 use crate::jobs;
 use crate::{IndexBackend, VectorsError};
 
@@ -58,7 +59,7 @@ pub(crate) fn insert_generation(
     collection: CollectionId,
     number: i64,
     model: &str,
-    chunking: Chunking,
+    chunking: ChunkSpec,
     state: &str,
     at: NaiveDateTime,
 ) -> Result<GenerationId, VectorsError> {
@@ -90,7 +91,8 @@ pub fn create_collection(
 ) -> Result<Collection, VectorsError> {
     let name = checked_name(&input.name)?;
     let description = checked_description(&input.description)?;
-    let chunking = input.chunking.check()?;
+    input.chunking.check().map_err(documents_error)?;
+    let chunking = input.chunking;
     let model = checked_model(principal, &input.embedding_model)?;
     conn.transaction(|conn| {
         let viewer = Viewer::load(conn, principal)?;
@@ -191,7 +193,10 @@ pub fn update_collection(
         .as_deref()
         .map(checked_description)
         .transpose()?;
-    let chunking = change.chunking.map(Chunking::check).transpose()?;
+    if let Some(spec) = &change.chunking {
+        spec.check().map_err(documents_error)?;
+    }
+    let chunking = change.chunking;
     let model = change
         .embedding_model
         .as_deref()
@@ -249,7 +254,7 @@ pub fn update_collection(
 fn latest_target(
     conn: &mut AnyConnection,
     id: CollectionId,
-) -> Result<(String, Chunking), VectorsError> {
+) -> Result<(String, ChunkSpec), VectorsError> {
     let latest: GenerationRow = collection_generations::table
         .filter(collection_generations::collection_id.eq(id.to_string()))
         .filter(collection_generations::state.eq_any(["active", "building"]))
@@ -265,7 +270,7 @@ fn start_rebuild(
     conn: &mut AnyConnection,
     collection: &Collection,
     model: &str,
-    chunking: Chunking,
+    chunking: ChunkSpec,
     user: UserId,
     at: NaiveDateTime,
 ) -> Result<(), VectorsError> {

@@ -8,7 +8,7 @@ use owp_db::ids::{CollectionId, DocumentId, GenerationId, JobId, parse_stored_id
 use owp_db::schema::{collection_generations, collections, jobs};
 
 use super::{JobState, MAX_ATTEMPTS};
-use crate::collections::Chunking;
+use crate::collections::ChunkSpec;
 use crate::index::NewVector;
 use crate::{Distance, IndexBackend, Indexes, VectorsError};
 
@@ -26,7 +26,7 @@ pub struct Claim {
     /// The generation's embedding model.
     pub model: String,
     /// The generation's chunking.
-    pub chunking: Chunking,
+    pub chunking: ChunkSpec,
     /// The collection's distance.
     pub distance: Distance,
     /// The collection's backend.

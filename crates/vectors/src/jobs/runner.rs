@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use owp_db::Database;
 use owp_db::time::Clock;
-use owp_documents::ChunkSpec;
 use owp_ollama_client::OllamaClient;
 use owp_ollama_client::OllamaError;
 use owp_ollama_client::ollama_rs::generation::embeddings::request::GenerateEmbeddingsRequest;
@@ -151,15 +150,11 @@ impl JobRunner {
     /// Chunks, embeds and indexes the rest of the job's document. `Ok(false)`: the lease was
     /// lost on the way.
     async fn index(&self, claim: &Claim) -> Result<bool, Failure> {
-        let spec = ChunkSpec {
-            size: claim.chunking.size,
-            overlap: claim.chunking.overlap,
-        };
-        let (document, key) = (claim.document, claim.chunking.key());
+        let (document, spec) = (claim.document, claim.chunking);
         let chunks = self
             .db
             .run(move |conn| {
-                owp_documents::store::ensure_chunks(conn, document, &key, spec)
+                owp_documents::store::ensure_chunks(conn, document, spec)
                     .map_err(|e| VectorsError::Invalid("document".into(), e.to_string()))
             })
             .await?;

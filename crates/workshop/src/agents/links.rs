@@ -4,8 +4,8 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use owp_db::ids::{OrganizationId, ProjectId, PromptId, ToolId};
-use owp_db::schema::agents;
+use owp_db::ids::{OrganizationId, ProjectId, PromptId, ToolId, parse_stored_id};
+use owp_db::schema::{agents, collections, rag_systems};
 use owp_db::{AnyConnection, StoreError};
 use owp_rbac::Principal;
 use serde_json::{Value, json};
@@ -14,7 +14,7 @@ use super::MAX_TOOLS;
 use crate::WorkshopError;
 use crate::prompts::{self, Values};
 use crate::tools;
-use crate::visibility::{Access, Viewer, Visibility};
+use crate::visibility::{Access, Ownership, Viewer, Visibility};
 
 /// `Ok` when `values` suit the prompt: with a prompt, it must be one `viewer` reads and render
 /// with `values` for `principal` at `at` (an unknown name, a value of the wrong type or a
@@ -118,16 +118,86 @@ pub(super) fn check_tools(
     Ok(out)
 }
 
-/// Knowledge names RAG systems, which do not exist yet: only an empty list is accepted.
-pub(super) fn check_knowledge(knowledge: &[Value]) -> Result<(), WorkshopError> {
-    if knowledge.is_empty() {
-        Ok(())
-    } else {
-        Err(WorkshopError::invalid(
+/// Most knowledge sources one agent names.
+const MAX_KNOWLEDGE: usize = 10;
+
+/// Knowledge names RAG systems or collections the viewer sees (ids as strings, duplicates
+/// dropped, at most [`MAX_KNOWLEDGE`]); anything else is 422 naming `knowledge[i]`. Read from
+/// their tables here (workshop does not depend on the knowledge crates, which build on it);
+/// what a source holds is the RAG crate's business when the agent is used.
+pub(super) fn check_knowledge(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    knowledge: &[Value],
+) -> Result<Vec<String>, WorkshopError> {
+    if knowledge.len() > MAX_KNOWLEDGE {
+        return Err(WorkshopError::invalid(
             "knowledge",
-            "RAG systems are not available yet; send an empty list",
-        ))
+            format!("name at most {MAX_KNOWLEDGE} RAG systems or collections"),
+        ));
     }
+    let mut ids: Vec<String> = Vec::new();
+    for (i, value) in knowledge.iter().enumerate() {
+        let unknown = || {
+            WorkshopError::invalid(
+                format!("knowledge[{i}]"),
+                "no such RAG system or collection",
+            )
+        };
+        let id = value
+            .as_str()
+            .and_then(|s| uuid::Uuid::parse_str(s.trim()).ok())
+            .ok_or_else(unknown)?
+            .to_string();
+        if ids.contains(&id) {
+            continue;
+        }
+        let found = knowledge_owner(conn, &id)?;
+        match found {
+            Some(item) if viewer.access(&item) != Access::Hidden => ids.push(id),
+            _ => return Err(unknown()),
+        }
+    }
+    Ok(ids)
+}
+
+/// The visibility columns of the RAG system or collection `id`, if one exists.
+fn knowledge_owner(conn: &mut AnyConnection, id: &str) -> Result<Option<Ownership>, WorkshopError> {
+    type Columns = (String, String, String, Option<String>);
+    let system: Option<Columns> = rag_systems::table
+        .find(id)
+        .select((
+            rag_systems::organization_id,
+            rag_systems::owner_id,
+            rag_systems::visibility,
+            rag_systems::project_id,
+        ))
+        .first(conn)
+        .optional()?;
+    let found = match system {
+        Some(columns) => Some(columns),
+        None => collections::table
+            .find(id)
+            .select((
+                collections::organization_id,
+                collections::owner_id,
+                collections::visibility,
+                collections::project_id,
+            ))
+            .first(conn)
+            .optional()?,
+    };
+    found
+        .map(|(organization, owner, visibility, project)| {
+            Ok(Ownership {
+                organization_id: parse_stored_id(&organization)?,
+                owner_id: parse_stored_id(&owner)?,
+                visibility: Visibility::from_stored(&visibility)?,
+                project_id: project.as_deref().map(parse_stored_id).transpose()?,
+            })
+        })
+        .transpose()
+        .map_err(|e: owp_db::StoreError| e.into())
 }
 
 /// Removes the deleted tool `id` from the agents of `organization` (the caller holds the

@@ -44,7 +44,6 @@ pub fn create_agent(
     let system_prompt = checked_system_prompt(input.system_prompt.as_deref())?;
     exclusive(system_prompt.is_some(), input.prompt_id.is_some())?;
     let options = AgentOptions::from_json(&input.options)?;
-    check_knowledge(&input.knowledge)?;
     conn.transaction(|conn| {
         let viewer = Viewer::load(conn, principal)?;
         viewer.check_placement(conn, input.visibility, input.project_id)?;
@@ -58,6 +57,7 @@ pub fn create_agent(
         )?;
         check_prompt_reach(conn, input.prompt_id, input.visibility, input.project_id)?;
         let tool_ids = check_tools(conn, &viewer, &input.tool_ids)?;
+        let knowledge = check_knowledge(conn, &viewer, &input.knowledge)?;
         let id = AgentId::new();
         diesel::insert_into(agents::table)
             .values((
@@ -75,7 +75,7 @@ pub fn create_agent(
                 agents::prompt_variables.eq(json!(input.prompt_variables).to_string()),
                 agents::tool_ids.eq(json!(tool_ids).to_string()),
                 agents::options.eq(json!(options).to_string()),
-                agents::knowledge.eq("[]"),
+                agents::knowledge.eq(json!(knowledge).to_string()),
                 agents::active.eq(input.active),
                 agents::created_at.eq(at),
                 agents::updated_at.eq(at),
@@ -183,9 +183,6 @@ pub fn update_agent(
         .as_ref()
         .map(AgentOptions::from_json)
         .transpose()?;
-    if let Some(knowledge) = &change.knowledge {
-        check_knowledge(knowledge)?;
-    }
     conn.transaction(|conn| {
         let viewer = Viewer::load(conn, principal)?;
         let current = load(conn, id)?;
@@ -217,6 +214,10 @@ pub fn update_agent(
             Some(ids) => check_tools(conn, &viewer, ids)?,
             None => current.tool_ids.clone(),
         };
+        let knowledge = match &change.knowledge {
+            Some(knowledge) => check_knowledge(conn, &viewer, knowledge)?,
+            None => current.knowledge.clone(),
+        };
         diesel::update(agents::table.find(id.to_string()))
             .set((
                 agents::name.eq(name.as_deref().unwrap_or(&current.name)),
@@ -227,6 +228,7 @@ pub fn update_agent(
                 agents::prompt_id.eq(prompt_id.map(|p| p.to_string())),
                 agents::prompt_variables.eq(json!(values).to_string()),
                 agents::tool_ids.eq(json!(tool_ids).to_string()),
+                agents::knowledge.eq(json!(knowledge).to_string()),
                 agents::options.eq(json!(options.as_ref().unwrap_or(&current.options)).to_string()),
                 agents::visibility.eq(visibility.as_str()),
                 agents::project_id.eq(project.map(|p| p.to_string())),

@@ -1,5 +1,5 @@
 //! Stored chat: turns streamed as Server-Sent Events, conversations and their messages.
 
 pub mod conversations;
-mod stream;
+pub(crate) mod stream;
 pub mod turn;

@@ -9,6 +9,8 @@ use futures_util::stream::{self, Stream, StreamExt};
 use owp_chat::conversations::Turn;
 use owp_chat::stream::{Finished, TurnEvent, TurnRelay};
 use owp_chat::{Spend, ToolCall};
+use owp_rag::Citation;
+use owp_rag::retrieval::mark_cited;
 use serde_json::{Value, json};
 
 use crate::http::problem::ApiError;
@@ -66,13 +68,20 @@ fn said(out: &mut Vec<u8>, content: &str, tool_calls: &[ToolCall], always: bool)
     }
 }
 
-/// The bytes of one step of the turn.
-fn frame(turn: &Turn, step: TurnEvent) -> Bytes {
+/// The bytes of one step of the turn; before `done`, the `citations` event with the sources
+/// the answer so far (`answer`, the text relayed) names marked `cited`.
+fn frame(
+    turn: &Turn,
+    step: TurnEvent,
+    answer: &mut String,
+    citations: Option<&[Citation]>,
+) -> Bytes {
     match step {
         TurnEvent::Delta {
             content,
             tool_calls,
         } => {
+            answer.push_str(&content);
             let mut out = Vec::new();
             said(&mut out, &content, &tool_calls, tool_calls.is_empty());
             Bytes::from(out)
@@ -82,8 +91,13 @@ fn frame(turn: &Turn, step: TurnEvent) -> Bytes {
             tool_calls,
             stored,
         } => {
+            answer.push_str(&tail);
             let mut out = Vec::new();
             said(&mut out, &tail, &tool_calls, false);
+            if let Some(citations) = citations {
+                let marked = mark_cited(citations.to_vec(), answer);
+                out.extend_from_slice(&event("citations", &json!({ "citations": marked })));
+            }
             match stored {
                 Ok(done) => out.extend_from_slice(&done_event(turn, &done)),
                 Err(err) => out.extend_from_slice(&error_event(err.into())),
@@ -94,18 +108,21 @@ fn frame(turn: &Turn, step: TurnEvent) -> Bytes {
     }
 }
 
-/// The SSE body: `start`, then a `delta` per piece, then `done` (or `error`).
-pub(crate) fn relay(
+/// The SSE body: `start`, then a `delta` per piece, then — when the turn was grounded in
+/// sources — `citations`, then `done` (or `error`).
+pub(crate) fn relay_with_citations(
     relay: TurnRelay,
+    citations: Option<Vec<Citation>>,
 ) -> impl Stream<Item = Result<Bytes, actix_web::Error>> + 'static {
     let start = event(
         "start",
         &json!({"conversation_id": relay.turn().conversation_id, "message_id": relay.turn().reply_id}),
     );
-    let body = stream::unfold(relay, |mut relay| async move {
+    let state = (relay, String::new(), citations);
+    let body = stream::unfold(state, |(mut relay, mut answer, citations)| async move {
         let step = relay.next().await?;
-        let bytes = frame(relay.turn(), step);
-        Some((bytes, relay))
+        let bytes = frame(relay.turn(), step, &mut answer, citations.as_deref());
+        Some((bytes, (relay, answer, citations)))
     });
     stream::once(async move { start })
         .chain(body)

@@ -4,13 +4,14 @@
 use actix_web::{HttpResponse, post, web};
 use owp_chat::conversations::NewMessage;
 use owp_chat::turn::{self, TurnInput};
+use owp_rag::{Citation, knowledge};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::http::auth::Auth;
 use crate::http::problem::{ApiError, Problem};
-use crate::routes::chat::stream::{relay, usage_of};
+use crate::routes::chat::stream::{relay_with_citations, usage_of};
 use crate::routes::conversations::MessageView;
 use crate::state::AppState;
 
@@ -54,6 +55,11 @@ pub struct ChatRequest {
     /// and granted.
     #[serde(default)]
     tool_ids: Vec<String>,
+    /// Ground the turn in knowledge: RAG system or collection ids you see. The last user
+    /// message is searched for; the numbered sources reach the model and come back as
+    /// `citations` (an agent's `knowledge` is used when this is empty).
+    #[serde(default)]
+    knowledge: Vec<String>,
     /// Stream as Server-Sent Events (default) or answer once.
     #[serde(default = "stream_by_default")]
     stream: bool,
@@ -69,6 +75,10 @@ pub struct ChatAnswer {
     /// Tokens Ollama counted.
     #[schema(value_type = Object)]
     usage: Value,
+    /// With `knowledge`: the numbered sources the model was given, `cited` where the reply
+    /// names them with `[n]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    citations: Option<Vec<Citation>>,
 }
 
 /// Chat with a model in a stored conversation.
@@ -110,20 +120,41 @@ pub async fn chat(
         options: body.options,
         tools: body.tools,
         tool_ids: body.tool_ids,
+        grounding: None,
     };
     let (db, ollama, clock) = (&state.db, &state.ollama_client, owp_db::time::now);
+    let indexes = &state.indexes;
+    // Knowledge (given, or an agent's) goes through the RAG crate, which grounds the turn and
+    // then runs the same chat operation; a plain turn goes straight to it.
+    let grounded = !body.knowledge.is_empty() || input.agent_id.is_some();
     if body.stream {
-        let turn = turn::reply_streamed(db, ollama, &auth.0, input, clock).await?;
+        let (turn, citations) = if grounded {
+            knowledge::chat_streamed(db, ollama, indexes, &auth.0, input, body.knowledge, clock)
+                .await?
+        } else {
+            (
+                turn::reply_streamed(db, ollama, &auth.0, input, clock).await?,
+                None,
+            )
+        };
         return Ok(HttpResponse::Ok()
             .content_type("text/event-stream")
             .insert_header(("cache-control", "no-cache"))
             .insert_header(("x-accel-buffering", "no"))
-            .streaming(relay(turn)));
+            .streaming(relay_with_citations(turn, citations)));
     }
-    let reply = turn::reply_whole(db, ollama, &auth.0, input, clock).await?;
+    let (reply, citations) = if grounded {
+        knowledge::chat_whole(db, ollama, indexes, &auth.0, input, body.knowledge, clock).await?
+    } else {
+        (
+            turn::reply_whole(db, ollama, &auth.0, input, clock).await?,
+            None,
+        )
+    };
     Ok(HttpResponse::Ok().json(ChatAnswer {
         conversation_id: reply.conversation_id.to_string(),
         message: reply.message.into(),
         usage: usage_of(reply.spend),
+        citations,
     }))
 }

@@ -5,4 +5,5 @@
 pub mod collections;
 pub mod documents;
 pub mod jobs;
+pub mod rag;
 mod upload_form;
