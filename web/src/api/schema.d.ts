@@ -954,6 +954,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rag-systems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The RAG systems you can see. */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Create a RAG system over collections you can see; the template must contain `{{context}}`
+         *     and `{{question}}` (a template citing numbered sources is used when none is given).
+         */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rag-systems/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One RAG system you can see. */
+        get: operations["get"];
+        put?: never;
+        post?: never;
+        /** Delete a RAG system you may write (its collections and conversations stay). */
+        delete: operations["remove"];
+        options?: never;
+        head?: never;
+        /** Change a RAG system you may write; absent fields stay. */
+        patch: operations["update"];
+        trace?: never;
+    };
+    "/api/v1/rag-systems/{id}/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask a RAG system: retrieval from its collections (you need each collection's embedding
+         *     model and the chat model), then the answer — streamed as chat's events (`start`, `delta`,
+         *     then `citations` {citations} and `done`), or whole with `stream: false`. The exchange is
+         *     stored as a conversation; the answer's `[n]` markers name the citations.
+         */
+        post: operations["ask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -1763,6 +1825,11 @@ export interface components {
         };
         /** @description A whole (non-streamed) turn's answer. */
         ChatAnswer: {
+            /**
+             * @description With `knowledge`: the numbered sources the model was given, `cited` where the reply
+             *     names them with `[n]`.
+             */
+            citations?: components["schemas"]["Citation"][] | null;
             /** @description The conversation the turn was stored in. */
             conversation_id: string;
             /** @description The stored reply. */
@@ -1776,6 +1843,12 @@ export interface components {
             agent_id?: string | null;
             /** @description Continue this conversation (yours); without it a new one is started. */
             conversation_id?: string | null;
+            /**
+             * @description Ground the turn in knowledge: RAG system or collection ids you see. The last user
+             *     message is searched for; the numbered sources reach the model and come back as
+             *     `citations` (an agent's `knowledge` is used when this is empty).
+             */
+            knowledge?: string[];
             /**
              * @description The new messages of this turn (usually one user message); a named conversation's
              *     stored messages are sent to the model before them.
@@ -1807,26 +1880,53 @@ export interface components {
              */
             total: number;
         };
+        /** @description How long chunks are and how much consecutive chunks share. */
+        ChunkSpec: {
+            /**
+             * @description How much a chunk repeats from the end of the one before, in the strategy's unit
+             *     (none when absent).
+             */
+            overlap?: number;
+            /** @description The longest chunk, in the strategy's unit. */
+            size: number;
+            /** @description How boundaries are chosen (`characters` when absent). */
+            strategy?: components["schemas"]["ChunkStrategy"];
+        };
         /**
-         * @description How a collection cuts documents into chunks.
+         * @description How chunk boundaries are chosen; `size` and `overlap` are counted in the strategy's unit.
          * @enum {string}
          */
         ChunkStrategy: "characters" | "tokens" | "markdown";
-        /** @description A collection's chunking: strategy, size and overlap (characters, or tokens for `tokens`). */
-        Chunking: {
-            /** @description What consecutive chunks share; less than half of `size`. */
-            overlap?: number;
-            /** @description Chunk length: 50..=8000 characters, or 16..=2000 tokens. */
-            size: number;
-            /** @description `characters` (default), `tokens` or `markdown`. */
-            strategy?: components["schemas"]["ChunkStrategy"];
+        /** @description A numbered source of an answer: where the chunk comes from and whether the answer cites it. */
+        Citation: {
+            /** @description The chunk. */
+            chunk_id: string;
+            /** @description Whether the answer cites it with `[n]`. */
+            cited: boolean;
+            /** @description The collection it was found in. */
+            collection_id: string;
+            /** @description Its document. */
+            document_id: string;
+            /** @description The document's title. */
+            document_title: string;
+            /** @description The number the model sees (`[n]`), from 1. */
+            n: number;
+            /** @description Page, heading path and byte offsets in the document's text. */
+            position: Record<string, never>;
+            /**
+             * Format: float
+             * @description Its retrieval score.
+             */
+            score: number;
+            /** @description The chunk's text. */
+            text: string;
         };
         /** @description A collection as its readers see it. */
         Collection: {
             /** @description `builtin` or `pgvector` (fixed at creation). */
             backend: string;
             /** @description How documents are cut (the active generation's). */
-            chunking: components["schemas"]["Chunking"];
+            chunking: components["schemas"]["ChunkSpec"];
             /**
              * Format: date-time
              * @description UTC.
@@ -1889,7 +1989,7 @@ export interface components {
          *     rebuilds the index in a new generation.
          */
         CollectionChange: {
-            chunking?: components["schemas"]["Chunking"] | null;
+            chunking?: components["schemas"]["ChunkSpec"] | null;
             /** @description New description. */
             description?: string | null;
             /** @description New embedding model: re-indexes in the background. */
@@ -2527,7 +2627,7 @@ export interface components {
             /** @description `builtin` (default) or `pgvector` (PostgreSQL with the `vector` extension). */
             backend?: string | null;
             /** @description Default: characters, 1000, 100. */
-            chunking?: components["schemas"]["Chunking"];
+            chunking?: components["schemas"]["ChunkSpec"];
             /** @description Free text. */
             description?: string;
             /** @description `cosine` (default), `dot` or `l2`. */
@@ -2572,6 +2672,35 @@ export interface components {
             /** @description Declared variables. */
             variables?: components["schemas"]["Variable"][];
             /** @description Default `private`. */
+            visibility?: components["schemas"]["Visibility"];
+        };
+        /** @description A new RAG system. */
+        NewRagSystem: {
+            /** @description The model that answers. */
+            chat_model: string;
+            /** @description 1 to 10 collections you can see. */
+            collection_ids: string[];
+            /** @description Free text. */
+            description?: string;
+            /**
+             * Format: double
+             * @description A floor on retrieval scores.
+             */
+            min_score?: number | null;
+            /** @description `vector`, `lexical` or `hybrid` (default). */
+            mode?: string | null;
+            /** @description Display name, unique per organisation. */
+            name: string;
+            /** @description The project, for `project` visibility. */
+            project_id?: string | null;
+            /** @description With `{{context}}` and `{{question}}`; a template citing numbered sources by default. */
+            prompt_template?: string | null;
+            /**
+             * Format: int64
+             * @description 1..=50 (default 5).
+             */
+            top_k?: number;
+            /** @description `private` (default), `project` or `org`. */
             visibility?: components["schemas"]["Visibility"];
         };
         /** @description A tool to create. */
@@ -2891,6 +3020,15 @@ export interface components {
             /** @description Model name, e.g. `llama3.2:latest`. */
             name: string;
         };
+        /** @description A question to a RAG system. */
+        Question: {
+            /** @description Continue this conversation (yours); without it a new one is started. */
+            conversation_id?: string | null;
+            /** @description What to ask. */
+            question: string;
+            /** @description Stream the answer as Server-Sent Events (default true). */
+            stream?: boolean;
+        };
         /** @description Budgets of one user or key; `None` means no cap. */
         Quota: {
             /**
@@ -2904,6 +3042,103 @@ export interface components {
              */
             monthly_tokens?: number | null;
         };
+        /** @description A whole answer of a RAG system. */
+        RagAnswer: {
+            /**
+             * @description The numbered sources the model was given; `cited` where the answer names them with
+             *     `[n]`. Empty when nothing passed the score floor (the model was told so).
+             */
+            citations: components["schemas"]["Citation"][];
+            /** @description The conversation the exchange was stored in. */
+            conversation_id: string;
+            /** @description The stored reply. */
+            message: components["schemas"]["MessageView"];
+            /** @description Tokens Ollama counted. */
+            usage: Record<string, never>;
+        };
+        /** @description A RAG system as its readers see it. */
+        RagSystem: {
+            /** @description The model that answers (canonical name). */
+            chat_model: string;
+            /** @description The collections it retrieves from. */
+            collection_ids: string[];
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            created_at: string;
+            /** @description Free text. */
+            description: string;
+            /** @description Id. */
+            id: string;
+            /**
+             * Format: double
+             * @description Chunks scoring below this are not used (the scale of `mode`).
+             */
+            min_score?: number | null;
+            /** @description `vector`, `lexical` or `hybrid`. */
+            mode: string;
+            /** @description Display name, unique per organisation. */
+            name: string;
+            /** @description The tenant. */
+            organization_id: string;
+            /** @description Who created it. */
+            owner_id: string;
+            /** @description The project it belongs to. */
+            project_id?: string | null;
+            /** @description The prompt, with `{{context}}` and `{{question}}`. */
+            prompt_template: string;
+            /**
+             * Format: int64
+             * @description Chunks retrieved per question.
+             */
+            top_k: number;
+            /**
+             * Format: date-time
+             * @description UTC.
+             */
+            updated_at: string;
+            /** @description Who may see (and ask) it. */
+            visibility: components["schemas"]["Visibility"];
+        };
+        /** @description A change to a RAG system; absent fields stay (`min_score: null` removes the floor). */
+        RagSystemChange: {
+            /** @description New model. */
+            chat_model?: string | null;
+            /** @description New collections. */
+            collection_ids?: string[] | null;
+            /** @description New description. */
+            description?: string | null;
+            /**
+             * Format: double
+             * @description New floor (`null` removes it).
+             */
+            min_score?: number | null;
+            /** @description New mode. */
+            mode?: string | null;
+            /** @description New name. */
+            name?: string | null;
+            /** @description New project (`null` takes it out of its project). */
+            project_id?: string | null;
+            /** @description New template. */
+            prompt_template?: string | null;
+            /**
+             * Format: int64
+             * @description New top_k.
+             */
+            top_k?: number | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+        };
+        /** @description A page of RAG systems. */
+        RagSystemList: {
+            /** @description By name. */
+            items: components["schemas"]["RagSystem"][];
+            /**
+             * Format: int64
+             * @description How many in all.
+             */
+            total: number;
+        };
         /** @description The readiness answer. */
         ReadinessReport: {
             /** @description Database reachability and migration state. */
@@ -2916,7 +3151,7 @@ export interface components {
         /** @description A generation being built in the background after a change of model or chunking. */
         Rebuild: {
             /** @description Its chunking. */
-            chunking: components["schemas"]["Chunking"];
+            chunking: components["schemas"]["ChunkSpec"];
             /**
              * Format: int64
              * @description Documents it will hold.
@@ -6216,6 +6451,277 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description Only this project's RAG systems. */
+                project_id?: string | null;
+                /** @description 1..=500, default 50. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RagSystemList"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRagSystem"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description the new RAG system */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RagSystem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description RAG system id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RagSystem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description RAG system id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description RAG system id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RagSystemChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RagSystem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description RAG system id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Question"];
+            };
+        };
+        responses: {
+            /** @description with `stream: false`; otherwise `text/event-stream`: `start`, `delta`…, `citations` {citations}, `done` (or `error`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RagAnswer"];
+                };
+            };
+            /** @description a model is not granted to you */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a token budget is used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Ollama is unreachable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
