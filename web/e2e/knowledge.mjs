@@ -41,7 +41,7 @@ export async function knowledgeSteps(ctx) {
   };
   const uploaded = [HANDBOOK.title, POLICIES.title];
 
-  await step("the instructor creates a collection with all-minilm, organization-wide", async () => {
+  await step("the instructor creates a collection: all-minilm, markdown chunks, organization-wide", async () => {
     await signOut();
     await signIn(INSTRUCTOR);
     await signedInAs(INSTRUCTOR.email);
@@ -51,6 +51,7 @@ export async function knowledgeSteps(ctx) {
     const editor = page.getByRole("region", { name: "New collection" });
     await editor.getByLabel("Collection name").fill(COLLECTION);
     await page.waitForFunction(() => [...document.querySelectorAll("select")].some((s) => s.value === "all-minilm:latest"));
+    await editor.getByLabel("Strategy").selectOption("markdown");
     await editor.getByLabel("Chunk size").fill("200");
     await editor.getByLabel("Overlap").fill("100");
     await editor.getByText("Must be less than half of the size (under 100).").waitFor();
@@ -93,13 +94,15 @@ export async function knowledgeSteps(ctx) {
   });
 
   const pdfs = pdfFixtures();
-  await step(`the PDF fixture of the documents crate is uploaded too (${pdfs.length ? pdfs.length : "none present: skipped"})`, async () => {
+  const pdfNote = pdfs.length ? `${pdfs.length} found` : "none present: skipped";
+  await step(`the PDF fixtures of the documents crate are uploaded too, their chunks with pages (${pdfNote})`, async () => {
     for (const [i, path] of pdfs.entries()) {
       const title = `PDF fixture ${i + 1}`;
       await page.getByRole("button", { name: "Upload document" }).click();
       await uploadForm().getByLabel("File", { exact: true }).setInputFiles(path);
       await sendUpload(title);
       await page.getByRole("definition").filter({ hasText: /^PDF$/ }).waitFor();
+      await page.getByRole("list", { name: "Chunks" }).getByText(/^page \d+/).first().waitFor();
       uploaded.push(title);
     }
   });
@@ -121,7 +124,8 @@ export async function knowledgeSteps(ctx) {
     await playground.getByRole("button", { name: "Search" }).click();
     const first = playground.getByRole("listitem", { name: `Result 1: ${HANDBOOK.title}` });
     await first.waitFor();
-    await first.locator(".result-position").filter({ hasText: "Café handbook für alle" }).waitFor();
+    // Markdown chunks end where sections do: the Setup chunk sits under both headings.
+    await first.locator(".result-position").filter({ hasText: "Café handbook für alle › Setup" }).waitFor();
     await first.getByText(/^score \d/).waitFor();
     resultText = (await first.locator(".chunk-text").textContent()) ?? "";
     if (!resultText.includes("rustup")) throw new Error(`first result: ${resultText}`);
@@ -136,7 +140,7 @@ export async function knowledgeSteps(ctx) {
     await marked.waitFor();
     const text = await marked.textContent();
     if (text !== resultText) throw new Error(`marked ${JSON.stringify(text)}, the result was ${JSON.stringify(resultText)}`);
-    await page.getByText(/^Marked: search result · Café handbook für alle/).waitFor();
+    await page.getByText(/^Marked: search result · Café handbook für alle › Setup/).waitFor();
     await shot("44-document-chunk-marked");
   });
 
