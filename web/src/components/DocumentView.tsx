@@ -61,6 +61,7 @@ function Chunks({ doc, onShow }: { doc: Doc; onShow(highlight: Highlight): void 
   return (
     <section aria-labelledby="chunks-title">
       <h3 id="chunks-title">Chunks{page ? ` (${page.total})` : ""}</h3>
+      <p className="muted small-text">As cut on upload. A collection cuts the text its own way, so its search results may cover other stretches.</p>
       <ErrorBox error={chunks.error} />
       {chunks.loading && !page && <Skeleton rows={3} label="Loading chunks" />}
       {page && page.total === 0 && <p className="muted">No chunks.</p>}
