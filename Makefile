@@ -60,6 +60,7 @@ build:
 bench:
 	$(CARGO) bench -p owp-gateway --bench auth
 	$(CARGO) bench -p owp-gateway --bench streaming
+	$(CARGO) bench -p owp-documents --bench extraction
 	$(CARGO) bench -p owp-vectors --bench retrieval
 
 ## The web app's dependencies, installed from package-lock.json when missing.

@@ -47,6 +47,7 @@ struct World {
     document: String,
     collection: String,
     job: String,
+    rag: String,
 }
 
 async fn create_user(
@@ -251,7 +252,18 @@ async fn world(backend: Backend) -> World {
         .await
         .unwrap();
     let job = added["job_ids"][0].as_str().unwrap().to_owned();
+    let rag = created(
+        app.send_as(
+            &target_token,
+            Method::POST,
+            "/api/v1/rag-systems",
+            Some(json!({"name": "target's", "collection_ids": [collection], "chat_model": "llama3.2"})),
+        )
+        .await,
+    )
+    .await;
     World {
+        rag,
         collection,
         job,
         document,
@@ -292,7 +304,7 @@ fn table(w: &World) -> Vec<Row> {
     let d = &w.disposable;
     let c = &w.conversation;
     let (p, pr, tl, ag, dc) = (&w.project, &w.prompt, &w.tool, &w.agent, &w.document);
-    let (cl, jb) = (&w.collection, &w.job);
+    let (cl, jb, rg) = (&w.collection, &w.job, &w.rag);
     let all = |s: u16| [s; 7];
     // Content another user keeps private: only the organization's admins reach it.
     let hidden = |s: u16| [401, 404, 404, 404, s, 404, s];
@@ -1095,6 +1107,48 @@ fn table(w: &World) -> Vec<Row> {
             format!("/api/v1/jobs/{jb}/events"),
             None,
             hidden(200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/rag-systems",
+            "/api/v1/rag-systems".into(),
+            None,
+            readers,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/rag-systems",
+            "/api/v1/rag-systems".into(),
+            Some(json!({"name": "{caller}", "collection_ids": [cl], "chat_model": "llama3.2"})),
+            [401, 403, 422, 422, 201, 422, 201],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/rag-systems/{id}",
+            format!("/api/v1/rag-systems/{rg}"),
+            None,
+            hidden(200),
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/rag-systems/{id}",
+            format!("/api/v1/rag-systems/{rg}"),
+            Some(json!({"description": "changed"})),
+            hidden_write(200),
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/rag-systems/{id}",
+            format!("/api/v1/rag-systems/{NO_ID}"),
+            None,
+            nothing_there,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/rag-systems/{id}/query",
+            format!("/api/v1/rag-systems/{rg}/query"),
+            Some(json!({"question": "notes?", "stream": false})),
+            [401, 403, 404, 404, 200, 404, 200],
         ),
         row(
             Method::POST,

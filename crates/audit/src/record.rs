@@ -39,7 +39,7 @@ pub fn record(
     event: &NewAuditEvent,
     at: NaiveDateTime,
 ) -> Result<AuditEventId, StoreError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         diesel::update(audit_chain::table.find(1))
             .set(audit_chain::last_seq.eq(audit_chain::last_seq + 1))
             .execute(conn)?;

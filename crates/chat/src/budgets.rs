@@ -71,7 +71,7 @@ pub fn set_quota_as(
     at: NaiveDateTime,
 ) -> Result<Quota, ChatError> {
     let (owner, key) = subject.owner_and_key();
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         check_reach(conn, principal, subject)?;
         let mut event = NewAuditEvent::new(EventType::GrantChanged);
         event.subject_user_id = Some(owner);

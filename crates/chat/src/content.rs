@@ -152,6 +152,7 @@ mod tests {
             system_prompt: None,
             tool_ids: vec![ToolId::new(), ToolId::new()],
             options: AgentOptions::from_json(&options).unwrap(),
+            knowledge: Vec::new(),
         }
     }
 

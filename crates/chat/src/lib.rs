@@ -28,9 +28,9 @@ pub mod turn;
 pub use error::{ChatError, describe_ollama};
 pub use grants::check_grants;
 pub use owp_metering::{Caller, Spend};
-/// The client every entry point takes, re-exported so crates built on chat (RAG) name it
-/// without depending on the client crate themselves.
-pub use owp_ollama_client::OllamaClient;
+/// The client every entry point takes and what it answers, re-exported so crates built on chat
+/// (RAG) name them without depending on the client crate themselves.
+pub use owp_ollama_client::{ChatChunk, ChatStream, OllamaClient};
 pub use pipeline::{ToolCall, metered, spend_of, tool_calls_of};
 
 use owp_rbac::Principal;

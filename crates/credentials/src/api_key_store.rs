@@ -72,7 +72,7 @@ pub fn insert_api_key(
         expires_at: info.expires_at,
         created_at: info.created_at,
     };
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         diesel::insert_into(credentials::table)
             .values(&row)
             .execute(conn)?;
@@ -144,7 +144,7 @@ pub fn revoke_api_key(
     at: NaiveDateTime,
 ) -> Result<ApiKeyInfo, StoreError> {
     let at = at.trunc_subsecs(6);
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let current = get_api_key(conn, user, key)?;
         if current.revoked_at.is_some() {
             return Ok(current);

@@ -55,7 +55,7 @@ pub fn store_password_hash(
     let at = at.trunc_subsecs(6);
     let id = CredentialId::new();
     let (id_text, user_text) = (id.to_string(), user.to_string());
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         // The audit event goes first: recording it locks the chain head until commit, so two
         // concurrent password changes run one after the other and the second revokes the
         // first's new row instead of leaving two active passwords.

@@ -16,7 +16,7 @@ const NAME: &str = "canonical-model-names-v1";
 
 /// Applies the rewrite unless it ran before; whether it ran now.
 pub(crate) fn apply_once(conn: &mut AnyConnection, at: NaiveDateTime) -> Result<bool, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let done: i64 = data_migrations::table
             .filter(data_migrations::name.eq(NAME))
             .count()

@@ -23,6 +23,7 @@ mod paging;
 mod pool;
 pub mod schema;
 pub mod time;
+mod transaction;
 
 pub use connection::{AnyBackend, AnyConnection, Backend, DatabaseUrl, UrlError};
 pub use database::{Database, Readiness, spawn_blocking};
@@ -30,3 +31,4 @@ pub use error::StoreError;
 pub use migrations::{pending_migrations, run_migrations};
 pub use paging::{Page, PageError, Paged};
 pub use pool::{ConnectionManager, Pool, PoolOptions};
+pub use transaction::write_transaction;

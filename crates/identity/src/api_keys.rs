@@ -8,7 +8,6 @@
 //! the request, [`issue_key_as`] stores it.
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use owp_audit::AuditContext;
 use owp_credentials::{
     ApiKeyInfo, NewApiKey, get_api_key, insert_api_key, list_api_keys, revoke_api_key,
@@ -120,7 +119,7 @@ pub fn issue_key_as(
     at: NaiveDateTime,
 ) -> Result<ApiKeyInfo, IdentityError> {
     may_manage(principal, owner, API_KEYS_WRITE)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         get_visible_user(conn, principal, owner)?;
         Ok(insert_api_key(conn, ctx, owner, key, prefix, hash, at)?)
     })
@@ -147,7 +146,7 @@ pub fn revoke_key_as(
     at: NaiveDateTime,
 ) -> Result<ApiKeyInfo, IdentityError> {
     may_manage(principal, owner, API_KEYS_WRITE)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         get_visible_user(conn, principal, owner)?;
         get_api_key(conn, owner, key)?;
         Ok(revoke_api_key(conn, ctx, owner, key, at)?)

@@ -125,7 +125,7 @@ pub fn create_invitation(
     rand::rng().fill_bytes(&mut bytes);
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let id = InvitationId::new();
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let taken: i64 = users::table
             .filter(users::email_normalized.eq(&key))
             .count()
@@ -199,7 +199,7 @@ pub fn revoke_invitation(
     id: InvitationId,
     at: NaiveDateTime,
 ) -> Result<Invitation, StoreError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let current = get(conn, id)?;
         if organization.is_some_and(|org| org != current.organization_id) {
             return Err(StoreError::NotFound);
@@ -227,7 +227,7 @@ pub fn accept_invitation(
     password_phc: &str,
     at: NaiveDateTime,
 ) -> Result<User, IdentityError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let row: Option<InvitationRow> = invitations::table
             .filter(invitations::token_hash.eq(token_digest(token)))
             .select(InvitationRow::as_select())

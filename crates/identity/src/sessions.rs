@@ -73,7 +73,7 @@ pub fn open_session(
 ) -> Result<IssuedSession, StoreError> {
     let session = SessionId::new();
     let expires_at = at + ttl;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         diesel::insert_into(sessions::table)
             .values((
                 sessions::id.eq(session.to_string()),
@@ -101,7 +101,7 @@ pub fn rotate(
     token: &str,
     at: NaiveDateTime,
 ) -> Result<IssuedSession, IdentityError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let found: Option<(String, String, NaiveDateTime, Option<NaiveDateTime>)> =
             refresh_tokens::table
                 .filter(refresh_tokens::token_hash.eq(token_digest(token)))
@@ -173,7 +173,7 @@ pub fn close_session(
     session: SessionId,
     at: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         revoke(conn, session, at)?;
         record(
             conn,

@@ -5,7 +5,6 @@
 //! session and records `login_success` in one transaction.
 
 use chrono::{NaiveDateTime, TimeDelta};
-use diesel::Connection;
 use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
 use owp_credentials::password_hash_of;
 use owp_db::AnyConnection;
@@ -95,7 +94,7 @@ pub fn finish(
             other => format!("account {}", other.as_str()),
         }));
     }
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let mut ctx = ctx.clone();
         ctx.actor_user_id = Some(candidate.id);
         ctx.organization_id = Some(candidate.organization_id);

@@ -100,7 +100,7 @@ pub fn set_quota(
 ) -> Result<Quota, MeteringError> {
     check(quota)?;
     let (owner, key) = subject.owner_and_key();
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         diesel::delete(token_quotas::table.filter(token_quotas::subject_id.eq(subject.id())))
             .execute(conn)?;
         if quota.daily_tokens.is_some() || quota.monthly_tokens.is_some() {

@@ -110,7 +110,7 @@ pub fn record_usage(
         if diesel::update(bucket.clone()).set(bump()).execute(conn)? > 0 {
             return Ok(());
         }
-        let inserted = conn.transaction(|conn| {
+        let inserted = owp_db::write_transaction(conn, |conn| {
             diesel::insert_into(usage_daily::table)
                 .values((
                     usage_daily::id.eq(uuid::Uuid::now_v7().to_string()),

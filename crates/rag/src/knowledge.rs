@@ -4,13 +4,16 @@
 //! sources reach the model as a system message and stay in the reply's metadata.
 
 use owp_chat::OllamaClient;
+use owp_chat::openai::{self, AGENT_PREFIX, CompletionRequest};
 use owp_chat::stream::TurnRelay;
 use owp_chat::turn::{Grounding, TurnInput, WholeReply, reply_streamed, reply_whole};
+use owp_chat::{ChatChunk, ChatStream};
 use owp_db::Database;
 use owp_db::ids::{AgentId, CollectionId, RagSystemId};
 use owp_db::time::Clock;
 use owp_rbac::Principal;
 use owp_vectors::{Indexes, SearchMode};
+use owp_workshop::agents::AgentRef;
 use serde_json::json;
 
 use crate::retrieval::{Citation, Source, context_of, retrieve};
@@ -172,4 +175,80 @@ pub async fn chat_streamed(
     let (input, citations) = ground(db, ollama, indexes, principal, input, knowledge).await?;
     let relay = reply_streamed(db, ollama, principal, input, clock).await?;
     Ok((relay, citations))
+}
+
+/// The grounding of an OpenAI-compatible completion: an agent (`agent:<slug>`) with knowledge
+/// grounds the last user message; anything else (a plain model, an agent without knowledge or
+/// one the caller cannot use — the chat pipeline then answers why) has none.
+async fn openai_grounding(
+    db: &Database,
+    ollama: &OllamaClient,
+    indexes: &Indexes,
+    principal: &Principal,
+    body: &CompletionRequest,
+    clock: Clock,
+) -> Result<Option<(String, Vec<Citation>)>, RagError> {
+    let Some(slug) = body.model.strip_prefix(AGENT_PREFIX).map(str::to_owned) else {
+        return Ok(None);
+    };
+    let (caller, at) = (principal.clone(), clock());
+    let agent = db
+        .run(move |conn| {
+            owp_workshop::agents::prepare_use(conn, &caller, AgentRef::Slug(&slug), at)
+        })
+        .await;
+    let Ok(agent) = agent else {
+        return Ok(None);
+    };
+    if agent.knowledge.is_empty() {
+        return Ok(None);
+    }
+    let sources = sources_of(db, principal, &agent.knowledge).await?;
+    let question = body.last_user_text().unwrap_or_default();
+    let citations = if question.trim().is_empty() {
+        Vec::new()
+    } else {
+        retrieve(
+            db, ollama, indexes, principal, &sources, &question, CHAT_TOP_K,
+        )
+        .await?
+    };
+    Ok(Some((
+        format!("{CHAT_INSTRUCTION}{}", context_of(&citations)),
+        citations,
+    )))
+}
+
+/// An OpenAI-compatible completion, grounded when it names an agent with knowledge: the reply
+/// and its sources (`None` without grounding), marked where the reply cites them.
+pub async fn openai_complete(
+    db: &Database,
+    ollama: &OllamaClient,
+    indexes: &Indexes,
+    principal: &Principal,
+    body: &CompletionRequest,
+    clock: Clock,
+) -> Result<(ChatChunk, Option<Vec<Citation>>), RagError> {
+    let grounding = openai_grounding(db, ollama, indexes, principal, body, clock).await?;
+    let system = grounding.as_ref().map(|(system, _)| system.as_str());
+    let reply = openai::complete(db, ollama, principal, body, system, clock).await?;
+    let citations = grounding
+        .map(|(_, citations)| crate::retrieval::mark_cited(citations, &reply.message.content));
+    Ok((reply, citations))
+}
+
+/// An OpenAI-compatible streamed completion, grounded like [`openai_complete`]; the sources
+/// come back unmarked (mark them against the text relayed).
+pub async fn openai_complete_streamed(
+    db: &Database,
+    ollama: &OllamaClient,
+    indexes: &Indexes,
+    principal: &Principal,
+    body: &CompletionRequest,
+    clock: Clock,
+) -> Result<(ChatStream, Option<Vec<Citation>>), RagError> {
+    let grounding = openai_grounding(db, ollama, indexes, principal, body, clock).await?;
+    let system = grounding.as_ref().map(|(system, _)| system.as_str());
+    let stream = openai::complete_streamed(db, ollama, principal, body, system, clock).await?;
+    Ok((stream, grounding.map(|(_, citations)| citations)))
 }

@@ -178,10 +178,10 @@ pub fn cited_numbers(answer: &str) -> Vec<usize> {
                 .all(|c| c.is_ascii_digit() || c == ',' || c == ' ')
         {
             for part in group.split(',') {
-                if let Ok(n) = part.trim().parse::<usize>() {
-                    if !numbers.contains(&n) {
-                        numbers.push(n);
-                    }
+                if let Ok(n) = part.trim().parse::<usize>()
+                    && !numbers.contains(&n)
+                {
+                    numbers.push(n);
                 }
             }
         }

@@ -47,7 +47,7 @@ pub fn set_user_roles(
     role_ids: &[RoleId],
     at: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let before = role_names_of(conn, user)?;
         diesel::delete(user_roles::table.filter(user_roles::user_id.eq(user.to_string())))
             .execute(conn)?;

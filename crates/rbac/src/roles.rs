@@ -219,7 +219,7 @@ pub fn create_role(
     check_name(&new.name)?;
     check_permissions(&new.permissions)?;
     let id = RoleId::new();
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         diesel::insert_into(roles::table)
             .values((
                 roles::id.eq(id.to_string()),
@@ -252,7 +252,7 @@ pub fn update_role(
     change: &RoleChange,
     at: NaiveDateTime,
 ) -> Result<Role, RbacError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let current = get_role(conn, organization, id)?;
         if current.is_system {
             return Err(RbacError::SystemRole);
@@ -301,7 +301,7 @@ pub fn delete_role(
     id: RoleId,
     at: NaiveDateTime,
 ) -> Result<(), RbacError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let current = get_role(conn, organization, id)?;
         if current.is_system {
             return Err(RbacError::SystemRole);

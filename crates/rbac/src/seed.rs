@@ -99,7 +99,7 @@ pub const SYSTEM_ROLES: [SystemRole; 5] = [
 /// Creates missing system roles and makes their permissions exactly what the code says, so an
 /// upgrade that adds a permission reaches existing installations. Idempotent.
 pub fn seed_system_roles(conn: &mut AnyConnection, at: NaiveDateTime) -> Result<(), StoreError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         for role in SYSTEM_ROLES {
             let exists: i64 = roles::table.find(role.id).count().get_result(conn)?;
             if exists == 0 {

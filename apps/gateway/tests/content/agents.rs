@@ -135,7 +135,7 @@ async fn agents_check_what_they_point_at(backend: Backend) {
         ),
         (with(json!({"options": {"num_ctx": 0}})), "options.num_ctx"),
         (with(json!({"options": {"stop": [""]}})), "options.stop"),
-        (with(json!({"knowledge": ["rag-1"]})), "knowledge"),
+        (with(json!({"knowledge": ["rag-1"]})), "knowledge[0]"),
     ] {
         let (status, problem) = send(
             &app,
@@ -176,7 +176,7 @@ async fn agents_check_what_they_point_at(backend: Backend) {
         problem["errors"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("RAG systems are not available yet"),
+            .contains("no such RAG system or collection"),
         "{status}: {problem}"
     );
 }

@@ -60,8 +60,7 @@ fn last_system_prompt(app: &TestApp) -> String {
         .ollama()
         .requests()
         .into_iter()
-        .filter(|r| r.path == "/api/chat")
-        .last()
+        .rfind(|r| r.path == "/api/chat")
         .expect("a chat call");
     chat.body["messages"]
         .as_array()
@@ -414,4 +413,51 @@ async fn chat_turns_and_agents_are_grounded_in_knowledge(backend: Backend) {
         citations["citations"][0]["document_title"], "weather.txt",
         "{citations}"
     );
+
+    // OpenAI clients using the agent get the sources in the extra `citations` field.
+    let ask = |stream: bool| json!({"model": "agent:forecaster", "messages": [{"role": "user", "content": "thunderstorms on the coast?"}], "stream": stream});
+    let (status, completion) = send(
+        &app,
+        &teacher,
+        Method::POST,
+        "/v1/chat/completions",
+        Some(ask(false)),
+    )
+    .await;
+    assert_eq!(status, 200, "{completion}");
+    assert_eq!(
+        completion["citations"][0]["document_title"], "weather.txt",
+        "{completion}"
+    );
+    assert_eq!(completion["object"], "chat.completion");
+    let res = app
+        .send_as(
+            &teacher,
+            Method::POST,
+            "/v1/chat/completions",
+            Some(ask(true)),
+        )
+        .await;
+    let body = res.text().await.unwrap();
+    let finishing: Vec<Value> = body
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .filter(|d| *d != "[DONE]")
+        .map(|d| serde_json::from_str::<Value>(d).unwrap())
+        .filter(|c| !c["choices"][0]["finish_reason"].is_null())
+        .collect();
+    assert_eq!(finishing.len(), 1, "{body}");
+    assert_eq!(
+        finishing[0]["citations"][0]["document_title"], "weather.txt",
+        "{body}"
+    );
+    let (_, plain) = send(
+        &app,
+        &teacher,
+        Method::POST,
+        "/v1/chat/completions",
+        Some(json!({"model": "llama3.2", "messages": [{"role": "user", "content": "hi"}]})),
+    )
+    .await;
+    assert!(plain.get("citations").is_none(), "{plain}");
 }

@@ -144,7 +144,7 @@ pub fn delete_conversation(
     user: UserId,
     id: ConversationId,
 ) -> Result<(), ChatError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         get_conversation(conn, user, id)?;
         diesel::delete(messages::table.filter(messages::conversation_id.eq(id.to_string())))
             .execute(conn)?;

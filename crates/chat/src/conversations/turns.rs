@@ -73,7 +73,7 @@ pub fn begin_turn(
     let model = canonical_or_same(with.model);
     let model = model.as_str();
     let agent = with.agent.map(|id| id.to_string());
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let conversation_id = match conversation {
             Some(id) => {
                 let stored = get_conversation(conn, caller.user_id, id)?;
@@ -156,7 +156,7 @@ pub fn finish_reply(
     outcome: &ReplyOutcome,
     at: NaiveDateTime,
 ) -> Result<(), ChatError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         diesel::update(messages::table.filter(messages::id.eq(turn.reply_id.to_string())))
             .set((
                 messages::content.eq(&outcome.content),

@@ -32,9 +32,15 @@ async fn checked(
     db: &Database,
     principal: &Principal,
     body: &CompletionRequest,
+    grounding: Option<&str>,
     at: NaiveDateTime,
 ) -> Result<ChatMessageRequest, ChatError> {
     let mut request = body.to_ollama()?;
+    if let Some(grounding) = grounding {
+        request
+            .messages
+            .insert(0, ChatMessage::system(grounding.to_owned()));
+    }
     let agent = match body.model.strip_prefix(AGENT_PREFIX) {
         Some(slug) => Some(agent_for(db, principal, AgentName::Slug(slug.to_owned()), at).await?),
         None => None,
@@ -85,16 +91,18 @@ async fn with_agent(
     Ok(())
 }
 
-/// A whole completion: Ollama's reply, already counted in the caller's usage.
+/// A whole completion: Ollama's reply, already counted in the caller's usage. `grounding` is a
+/// system message of retrieved sources (from `owp-rag`), read after an agent's system prompt.
 pub async fn complete(
     db: &Database,
     ollama: &OllamaClient,
     principal: &Principal,
     body: &CompletionRequest,
+    grounding: Option<&str>,
     clock: Clock,
 ) -> Result<ChatChunk, ChatError> {
     let at = clock();
-    let request = checked(db, principal, body, at).await?;
+    let request = checked(db, principal, body, grounding, at).await?;
     let reply = ollama.chat(&request).await?;
     let ended = clock();
     record_spend(
@@ -109,16 +117,18 @@ pub async fn complete(
 }
 
 /// A streamed completion: Ollama's pieces as they arrive, charged to the caller when the final
-/// piece passes — or, dropped early, one token per piece relayed.
+/// piece passes — or, dropped early, one token per piece relayed. `grounding` as in
+/// [`complete`].
 pub async fn complete_streamed(
     db: &Database,
     ollama: &OllamaClient,
     principal: &Principal,
     body: &CompletionRequest,
+    grounding: Option<&str>,
     clock: Clock,
 ) -> Result<ChatStream, ChatError> {
     let at = clock();
-    let request = checked(db, principal, body, at).await?;
+    let request = checked(db, principal, body, grounding, at).await?;
     let upstream = ollama.chat_stream(&request).await?;
     let meter = Meter::new(db.clone(), caller_of(principal), request.model_name, clock);
     Ok(metered(upstream, meter))

@@ -193,6 +193,23 @@ impl CompletionRequest {
         self.tool_choice.as_ref().and_then(Value::as_str) == Some("none")
     }
 
+    /// The text of the last user message (text parts joined): what grounding retrieves for.
+    pub fn last_user_text(&self) -> Option<String> {
+        let message = self.messages.iter().rev().find(|m| m["role"] == "user")?;
+        match &message["content"] {
+            Value::String(text) => Some(text.clone()),
+            Value::Array(parts) => Some(
+                parts
+                    .iter()
+                    .filter(|p| p["type"] == "text")
+                    .filter_map(|p| p["text"].as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            _ => None,
+        }
+    }
+
     /// The Ollama request for this OpenAI request (model as given; the caller sets the checked
     /// canonical name).
     pub fn to_ollama(&self) -> Result<ChatMessageRequest, ChatError> {

@@ -160,11 +160,14 @@ fn a_spec_reads_and_writes_the_collection_json() {
     );
     for bad in [
         serde_json::json!({"strategy": "Words", "size": 100, "overlap": 0}),
-        serde_json::json!({"size": 100}),
+        serde_json::json!({"overlap": 10}),
         serde_json::json!({"size": 100, "overlap": 0, "sise": 3}),
     ] {
         assert!(serde_json::from_value::<ChunkSpec>(bad).is_err());
     }
+    let no_overlap: ChunkSpec = serde_json::from_value(serde_json::json!({"size": 100})).unwrap();
+    assert_eq!(no_overlap.overlap, 0);
+    assert_eq!(no_overlap.key(), "characters:100:0");
 }
 
 #[test]

@@ -160,7 +160,7 @@ pub fn delete_document(
     id: DocumentId,
     at: NaiveDateTime,
 ) -> Result<(), DocumentsError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let document = load(conn, id)?;
         viewer.require_write(&document.ownership())?;
@@ -222,7 +222,9 @@ pub fn ensure_chunks(
         })
         .collect();
     let chunks = crate::chunk_text(&text, &sections, spec);
-    let written = conn.transaction(|conn| super::rows::insert_chunks(conn, document, key, &chunks));
+    let written = owp_db::write_transaction(conn, |conn| {
+        super::rows::insert_chunks(conn, document, key, &chunks)
+    });
     match written {
         Ok(()) | Err(DocumentsError::Store(owp_db::StoreError::Conflict { .. })) => {
             stored_chunks(conn, document, key)

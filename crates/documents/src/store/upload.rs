@@ -118,7 +118,7 @@ pub fn insert_document(
 ) -> Result<UploadOutcome, DocumentsError> {
     let (title, tags) = checked_meta(meta)?;
     let visibility = meta.visibility.unwrap_or(Visibility::Private);
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         viewer.check_placement(conn, visibility, meta.project_id)?;
         let existing: Option<DocumentRow> = visible_filter!(

@@ -4,7 +4,6 @@
 //! table asks for `organizations:write`).
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
 use owp_db::ids::OrganizationId;
 use owp_db::{AnyConnection, Page, Paged, StoreError};
@@ -90,7 +89,7 @@ pub fn create_as(
 ) -> Result<Organization, IdentityError> {
     let name = checked_name(&new.name)?;
     check_slug(&new.slug)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let created = create(
             conn,
             NewOrganization {
@@ -120,7 +119,7 @@ pub fn rename_as(
     at: NaiveDateTime,
 ) -> Result<Organization, IdentityError> {
     let name = checked_name(name)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let before = get_visible(conn, principal, id)?;
         let renamed = rename(conn, id, &name, at)?;
         let mut renamed_event = event(EventType::OrganizationRenamed, &renamed);
@@ -140,7 +139,7 @@ pub fn delete_as(
     id: OrganizationId,
     at: NaiveDateTime,
 ) -> Result<(), IdentityError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let organization = get_visible(conn, principal, id)?;
         delete(conn, id)?;
         record(

@@ -5,7 +5,6 @@
 //! audit events in ONE transaction. The route table has already checked the permission.
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use owp_audit::{AuditContext, EventType};
 use owp_credentials::store_password_hash;
 use owp_db::ids::{OrganizationId, RoleId, UserId};
@@ -134,7 +133,7 @@ pub fn update_user_as(
     at: NaiveDateTime,
 ) -> Result<User, IdentityError> {
     guard_self(principal, id, patch.active == Some(false))?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let target = get_visible_user(conn, principal, id)?;
         let roles = match &patch.roles {
             Some(names) => Some(assignable_roles(
@@ -164,7 +163,7 @@ pub fn disable_user_as(
     at: NaiveDateTime,
 ) -> Result<User, IdentityError> {
     guard_self(principal, id, true)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let target = get_visible_user(conn, principal, id)?;
         if target.status == UserStatus::Disabled {
             return Ok(target);
@@ -190,7 +189,7 @@ pub fn set_password_as(
     let keep = (principal.user_id == id)
         .then_some(principal.session_id)
         .flatten();
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         get_visible_user(conn, principal, id)?;
         store_password_hash(conn, ctx, id, phc, EventType::PasswordSet, at)?;
         close_other_sessions(conn, id, keep, at)?;
@@ -220,7 +219,7 @@ pub fn decide_registration(
     decision: Decision,
     at: NaiveDateTime,
 ) -> Result<User, IdentityError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let target = get_visible_user(conn, principal, id)?;
         let roles = if decision.approved {
             let names = decision.roles.unwrap_or_else(|| vec!["user".to_owned()]);
@@ -247,7 +246,7 @@ pub fn set_grants_as(
     grants: &Grants,
     at: NaiveDateTime,
 ) -> Result<User, IdentityError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         get_visible_user(conn, principal, id)?;
         set_grants(conn, ctx, id, grants, at)
     })

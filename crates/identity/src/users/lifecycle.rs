@@ -32,7 +32,7 @@ pub fn update_user(
     change: &UserChange,
     at: NaiveDateTime,
 ) -> Result<User, IdentityError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let current = get_user(conn, id)?;
         if let Some(name) = &change.full_name {
             let name = name.trim();
@@ -130,7 +130,7 @@ pub fn approve(
     decision: &Approval,
     at: NaiveDateTime,
 ) -> Result<User, IdentityError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let current = get_user(conn, id)?;
         if current.status != UserStatus::Pending {
             return Err(IdentityError::WrongState(format!(
@@ -184,7 +184,7 @@ pub fn set_grants(
             .map_err(|e| IdentityError::Invalid("allowed_model_ids", e.to_string()))?,
         allowed_tool_ids: grants.allowed_tool_ids.clone(),
     };
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         if let Some(tools) = &grants.allowed_tool_ids {
             let organization: String = users::table
                 .find(id.to_string())
@@ -218,7 +218,7 @@ pub fn record_login(
     id: UserId,
     at: NaiveDateTime,
 ) -> Result<(), IdentityError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         diesel::update(users::table.find(id.to_string()))
             .set(users::last_login_at.eq(at))
             .execute(conn)?;

@@ -2,7 +2,6 @@
 //! each one operation that decides the policy, writes and audits in one transaction.
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use owp_audit::{AuditContext, EventType};
 use owp_credentials::{
     hash_password, password_hash_of, store_password_hash, validate_new_password, verify_password,
@@ -59,7 +58,7 @@ pub fn register(
     at: NaiveDateTime,
 ) -> Result<User, IdentityError> {
     mode.check_open()?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let organization = default_organization(conn)?;
         let (status, roles) = match mode {
             SignupMode::Open => (
@@ -107,7 +106,7 @@ pub async fn change_own_password(
     .map_err(|e| IdentityError::Store(StoreError::Internal(e.to_string())))?;
     let session = principal.session_id;
     db.run(move |conn| {
-        conn.transaction(|conn| {
+        owp_db::write_transaction(conn, |conn| {
             store_password_hash(conn, &ctx, user, &hashed, EventType::PasswordChanged, at)?;
             close_other_sessions(conn, user, session, at)?;
             Ok(())

@@ -162,7 +162,7 @@ pub fn create_user(
         ));
     }
     let id = UserId::new();
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         diesel::insert_into(users::table)
             .values((
                 users::id.eq(id.to_string()),
@@ -197,7 +197,7 @@ pub fn create_user_with_password(
     password_phc: &str,
     at: NaiveDateTime,
 ) -> Result<User, IdentityError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let user = create_user(conn, ctx, new, event, at)?;
         owp_credentials::store_password_hash(
             conn,

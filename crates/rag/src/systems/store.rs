@@ -34,7 +34,7 @@ pub fn create_rag_system(
     let template = checked_template(input.prompt_template.as_deref().unwrap_or(DEFAULT_TEMPLATE))?;
     let top_k = checked_top_k(input.top_k)?;
     let min_score = checked_min_score(input.min_score)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         viewer.check_placement(conn, input.visibility, input.project_id)?;
         let collections = checked_collections(conn, principal, &input.collection_ids)?;
@@ -137,7 +137,7 @@ pub fn update_rag_system(
         .transpose()?;
     let top_k = change.top_k.map(checked_top_k).transpose()?;
     let min_score = change.min_score.map(checked_min_score).transpose()?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let current = load(conn, id)?;
         viewer.require_write(&current.ownership())?;
@@ -181,7 +181,7 @@ pub fn delete_rag_system(
     id: RagSystemId,
     at: NaiveDateTime,
 ) -> Result<(), RagError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let system = load(conn, id)?;
         viewer.require_write(&system.ownership())?;

@@ -58,7 +58,7 @@ pub(super) fn insert(
             embedding: vector::encode(&prepared),
         });
     }
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let revision = revision::bump(conn, generation)?;
         revision::claim_dimensions(conn, generation, dimensions)?;
         for batch in rows.chunks(ROWS_PER_STATEMENT) {
@@ -88,7 +88,7 @@ pub(super) fn remove_document(
     generation: GenerationId,
     document: DocumentId,
 ) -> Result<IndexChange, VectorsError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let revision = revision::bump(conn, generation)?;
         let rows = diesel::delete(
             cv::table

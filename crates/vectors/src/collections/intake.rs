@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use owp_audit::AuditContext;
 use owp_db::Database;
 use owp_db::ids::{CollectionId, JobId};
@@ -45,7 +44,7 @@ pub async fn upload_into_collection(
         .map_err(documents_error)?;
     let (caller, ctx) = (principal.clone(), ctx.clone());
     db.run(move |conn| {
-        conn.transaction(|conn| {
+        owp_db::write_transaction(conn, |conn| {
             let outcome = insert_document(conn, &caller, &ctx, &meta, &prepared, at)
                 .map_err(documents_error)?;
             if outcome.document.state != owp_documents::store::DocumentState::Ready {

@@ -75,7 +75,7 @@ pub fn add_document(
     document: DocumentId,
     at: NaiveDateTime,
 ) -> Result<(Collection, Vec<JobId>), VectorsError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let current = load(conn, collection)?;
         viewer.require_write(&current.ownership())?;
@@ -156,7 +156,7 @@ pub fn remove_document(
     document: DocumentId,
     at: NaiveDateTime,
 ) -> Result<(), VectorsError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let current = load(conn, collection)?;
         viewer.require_write(&current.ownership())?;

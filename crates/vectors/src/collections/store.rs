@@ -94,7 +94,7 @@ pub fn create_collection(
     input.chunking.check().map_err(documents_error)?;
     let chunking = input.chunking;
     let model = checked_model(principal, &input.embedding_model)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         viewer.check_placement(conn, input.visibility, input.project_id)?;
         check_backend(conn, input.backend)?;
@@ -202,7 +202,7 @@ pub fn update_collection(
         .as_deref()
         .map(|m| checked_model(principal, m))
         .transpose()?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let current = load(conn, id)?;
         viewer.require_write(&current.ownership())?;
@@ -322,7 +322,7 @@ pub fn delete_collection(
     id: CollectionId,
     at: NaiveDateTime,
 ) -> Result<(), VectorsError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let collection = load(conn, id)?;
         viewer.require_write(&collection.ownership())?;

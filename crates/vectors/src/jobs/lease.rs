@@ -201,7 +201,7 @@ pub fn record_batch(
     at: NaiveDateTime,
 ) -> Result<bool, VectorsError> {
     let index = indexes.get(claim.backend)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         if !renew(conn, claim, owner, done, total, at + lease, at)? {
             return Ok(false);
         }
@@ -221,7 +221,7 @@ pub fn finish(
     outcome: Result<(), String>,
     at: NaiveDateTime,
 ) -> Result<(), VectorsError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let (state, error) = match &outcome {
             Ok(()) => (JobState::Done, None),
             Err(reason) => (JobState::Failed, Some(reason.as_str())),

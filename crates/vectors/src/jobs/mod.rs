@@ -223,7 +223,7 @@ pub fn activate_if_complete(
     if open > 0 {
         return Ok(false);
     }
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let previous: Option<String> = collections::table
             .find(&collection)
             .select(collections::active_generation_id)

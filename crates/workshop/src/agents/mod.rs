@@ -230,6 +230,8 @@ pub struct AgentUse {
     pub tool_ids: Vec<ToolId>,
     /// Options to merge into Ollama's `options`.
     pub options: AgentOptions,
+    /// RAG system or collection ids its turns are grounded in (the RAG crate's to use).
+    pub knowledge: Vec<String>,
 }
 
 /// An agent as a model list shows it (`GET /v1/models` lists `agent:<slug>`).

@@ -44,7 +44,7 @@ pub fn create_agent(
     let system_prompt = checked_system_prompt(input.system_prompt.as_deref())?;
     exclusive(system_prompt.is_some(), input.prompt_id.is_some())?;
     let options = AgentOptions::from_json(&input.options)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         viewer.check_placement(conn, input.visibility, input.project_id)?;
         check_prompt(
@@ -183,7 +183,7 @@ pub fn update_agent(
         .as_ref()
         .map(AgentOptions::from_json)
         .transpose()?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let current = load(conn, id)?;
         viewer.require_write(&current.ownership())?;
@@ -251,7 +251,7 @@ pub fn delete_agent(
     id: AgentId,
     at: NaiveDateTime,
 ) -> Result<(), WorkshopError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let agent = load(conn, id)?;
         viewer.require_write(&agent.ownership())?;

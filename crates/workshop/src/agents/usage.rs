@@ -49,6 +49,7 @@ pub fn prepare_use(
         system_prompt,
         tool_ids: agent.tool_ids,
         options: agent.options,
+        knowledge: agent.knowledge,
     })
 }
 

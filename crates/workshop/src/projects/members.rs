@@ -26,7 +26,7 @@ pub fn set_member(
     role: MemberRole,
     at: NaiveDateTime,
 ) -> Result<Project, WorkshopError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let project = writable(conn, &viewer, id)?;
         let in_org: i64 = users::table
@@ -80,7 +80,7 @@ pub fn remove_member(
     user: UserId,
     at: NaiveDateTime,
 ) -> Result<(), WorkshopError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let project = writable(conn, &viewer, id)?;
         let member = project

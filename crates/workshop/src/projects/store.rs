@@ -130,7 +130,7 @@ pub fn create_project(
         MAX_DESCRIPTION_CHARS,
         true,
     )?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         if !viewer.publish && !viewer.manage {
             return Err(WorkshopError::Forbidden(
@@ -228,7 +228,7 @@ pub fn update_project(
         .as_deref()
         .map(|d| checked("description", d, MAX_DESCRIPTION_CHARS, true))
         .transpose()?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let current = writable(conn, &viewer, id)?;
         diesel::update(projects::table.find(id.to_string()))
@@ -261,7 +261,7 @@ pub fn delete_project(
     cascade: bool,
     at: NaiveDateTime,
 ) -> Result<(), WorkshopError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         writable(conn, &viewer, id)?;
         let key = id.to_string();

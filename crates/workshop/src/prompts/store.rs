@@ -32,7 +32,7 @@ pub fn create_prompt(
     let (content, variables) = checked_template(&input.content, &input.variables)?;
     let tags = checked_tags(&input.tags)?;
     let message = checked_message(input.message.as_deref())?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         viewer.check_placement(conn, input.visibility, input.project_id)?;
         let id = PromptId::new();
@@ -159,7 +159,7 @@ pub fn update_prompt(
     let command = change.command.as_deref().map(checked_command).transpose()?;
     let tags = change.tags.as_deref().map(checked_tags).transpose()?;
     let message = checked_message(change.message.as_deref())?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let current = load(conn, id)?;
         viewer.require_write(&current.ownership())?;
@@ -233,7 +233,7 @@ pub fn delete_prompt(
     id: PromptId,
     at: NaiveDateTime,
 ) -> Result<(), WorkshopError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let prompt = load(conn, id)?;
         viewer.require_write(&prompt.ownership())?;

@@ -114,7 +114,7 @@ pub fn restore_version(
 ) -> Result<Prompt, WorkshopError> {
     let message =
         checked_message(message)?.unwrap_or_else(|| format!("restored version {version}"));
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let current = load(conn, id)?;
         viewer.require_write(&current.ownership())?;

@@ -117,7 +117,7 @@ pub fn create_tool(
         true,
     )?;
     let parameters = checked_parameters(&input.parameters)?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         viewer.check_placement(conn, input.visibility, input.project_id)?;
         let id = ToolId::new();
@@ -217,7 +217,7 @@ pub fn update_tool(
         .as_ref()
         .map(checked_parameters)
         .transpose()?;
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let current = load(conn, &id.to_string())?;
         viewer.require_write(&current.ownership())?;
@@ -251,7 +251,7 @@ pub fn delete_tool(
     id: ToolId,
     at: NaiveDateTime,
 ) -> Result<(), WorkshopError> {
-    conn.transaction(|conn| {
+    owp_db::write_transaction(conn, |conn| {
         let viewer = Viewer::load(conn, principal)?;
         let tool = load(conn, &id.to_string())?;
         viewer.require_write(&tool.ownership())?;
