@@ -38,13 +38,13 @@ export async function phoneSteps(ctx) {
     await shot("20-phone-drawer");
     await page.keyboard.press("Escape");
     await page.getByRole("button", { name: "Menu", expanded: false }).waitFor();
-    for (const label of ["Users", "Pending approvals", "Prompts", "Tools", "Agents", "Projects", "Models", "Usage", "Audit log", "Profile"]) {
+    for (const label of ["Users", "Pending approvals", "Prompts", "Tools", "Agents", "Documents", "Collections", "Projects", "Models", "Usage", "Audit log", "Profile"]) {
       await go(label);
       await noSidewaysScroll(label);
     }
   });
 
-  await step("phone: a prompt opens with its editor, history and try-it, nothing scrolls sideways", async () => {
+  await step("phone: a prompt, an agent, a project, a document and a collection open; nothing scrolls sideways", async () => {
     await go("Prompts");
     await page.getByRole("list", { name: "Prompts" }).getByRole("button", { name: /Explain a topic/ }).click();
     await page.getByRole("region", { name: "Version history" }).getByRole("list", { name: /^Changes from version/ }).waitFor();
@@ -60,6 +60,16 @@ export async function phoneSteps(ctx) {
     await page.getByRole("table", { name: "Members" }).waitFor();
     await noSidewaysScroll("Projects with a project open");
     await shot("25-phone-project");
+    await go("Documents");
+    await page.getByRole("list", { name: "Documents" }).getByRole("button", { name: /Café handbook/ }).click();
+    await page.getByRole("list", { name: "Chunks" }).waitFor();
+    await noSidewaysScroll("Documents with a document open");
+    await shot("27-phone-document");
+    await go("Collections");
+    await page.getByRole("list", { name: "Collections" }).getByRole("button", { name: /Workshop knowledge/ }).click();
+    await page.getByRole("table", { name: "Collection documents" }).waitFor();
+    await noSidewaysScroll("Collections with a collection open");
+    await shot("28-phone-collection");
   });
 
   await step("phone: the users table is cards, a user can be managed", async () => {

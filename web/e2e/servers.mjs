@@ -67,6 +67,8 @@ export async function startServers({ owpBin, fakeOllamaBin, adminPassword }) {
       JWT_SECRET: "e2e-only-secret-0123456789abcdef0123456789abcdef",
       // One browser makes many calls per screen; the per-user limit is not under test here.
       RATE_LIMIT_PER_MINUTE: "100000",
+      // Small, so the knowledge walk can show the 413 of a file over it cheaply.
+      UPLOAD_MAX_MB: "1",
       LOG_FORMAT: "pretty",
       RUST_LOG: "warn",
     };

@@ -8,6 +8,8 @@ import { navigate, usePath } from "./router";
 import { useSession } from "./session";
 import { Audit } from "./pages/Audit";
 import { Chat } from "./pages/Chat";
+import { Collections } from "./pages/Collections";
+import { Documents } from "./pages/Documents";
 import { Embeddings } from "./pages/Embeddings";
 import { Models } from "./pages/Models";
 import { Pending } from "./pages/Pending";
@@ -27,6 +29,8 @@ const SCREENS: Record<string, ComponentType> = {
   "/prompts": Prompts,
   "/tools": Tools,
   "/agents": Agents,
+  "/documents": Documents,
+  "/collections": Collections,
   "/projects": Projects,
   "/models": Models,
   "/admin/users": Users,

@@ -131,6 +131,15 @@ export class ApiClient {
     return this.request<T>("DELETE", path);
   }
 
+  /**
+   * The bearer header for a request the client cannot make itself (an upload through
+   * XMLHttpRequest, for its progress events), refreshed first when the token is (nearly) expired.
+   */
+  async authorization(): Promise<Record<string, string>> {
+    await this.freshen();
+    return this.tokens ? { authorization: `Bearer ${this.tokens.access_token}` } : {};
+  }
+
   /** Trades the refresh token for new tokens; false (and signed out) when the server refuses. */
   refresh(): Promise<boolean> {
     if (!this.tokens) return Promise.resolve(false);

@@ -7864,7 +7864,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description a chat.completion object, or chat.completion.chunk events when streaming */
+            /** @description a chat.completion object, or chat.completion.chunk events when streaming; for an agent with knowledge, the extra field `citations` (numbered sources {n, document_title, text, score, position, cited, …}) on the completion or on the chunk with `finish_reason` */
             200: {
                 headers: {
                     [name: string]: unknown;

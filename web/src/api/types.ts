@@ -61,3 +61,54 @@ export type AgentList = S["AgentList"];
 export type NewAgent = S["NewAgent"];
 export type AgentChange = S["AgentChange"];
 export type AgentOptions = S["AgentOptions"];
+
+export type DocumentView = S["Document"];
+export type DocumentList = S["DocumentList"];
+export type DocumentState = S["DocumentState"];
+export type DocumentText = S["DocumentText"];
+export type SectionMark = S["SectionMark"];
+export type Chunking = S["ChunkSpec"];
+export type ChunkStrategy = S["ChunkStrategy"];
+export type Collection = S["Collection"];
+export type CollectionList = S["CollectionList"];
+export type CollectionChange = S["CollectionChange"];
+export type NewCollection = S["NewCollection"];
+export type CollectionMember = S["CollectionMember"];
+export type MemberList = S["MemberList"];
+export type CollectionState = S["CollectionState"];
+export type Added = S["Added"];
+export type Job = S["Job"];
+export type JobState = S["JobState"];
+export type SearchRequest = S["SearchRequest"];
+
+/**
+ * Where a chunk lies. The spec types `position` and search `results` as bare objects, so these
+ * two shapes are written out here (from the server's `Position` and `SearchResult`).
+ */
+export interface ChunkPosition {
+  page?: number | null;
+  heading_path?: string[];
+  /** Byte offset of the chunk's first character in the UTF-8 text. */
+  start: number;
+  /** Byte offset just past its last character. */
+  end: number;
+}
+
+export type StoredChunk = Omit<S["StoredChunk"], "position"> & { position: ChunkPosition };
+export interface ChunkList {
+  items: StoredChunk[];
+  total: number;
+}
+
+export interface SearchResult {
+  chunk_id: string;
+  document_id: string;
+  document_title: string;
+  text: string;
+  score: number;
+  vector_score?: number | null;
+  lexical_score?: number | null;
+  position: ChunkPosition;
+}
+
+export type SearchAnswer = Omit<S["SearchAnswer"], "results"> & { results: SearchResult[] };
