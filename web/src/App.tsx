@@ -15,6 +15,7 @@ import { Profile } from "./pages/Profile";
 import { Projects } from "./pages/Projects";
 import { Agents } from "./pages/Agents";
 import { Prompts } from "./pages/Prompts";
+import { RagSystems } from "./pages/RagSystems";
 import { Register } from "./pages/Register";
 import { SignIn } from "./pages/SignIn";
 import { Tools } from "./pages/Tools";
@@ -27,6 +28,7 @@ const SCREENS: Record<string, ComponentType> = {
   "/prompts": Prompts,
   "/tools": Tools,
   "/agents": Agents,
+  "/rag-systems": RagSystems,
   "/projects": Projects,
   "/models": Models,
   "/admin/users": Users,

@@ -11,6 +11,7 @@ export const NAV: NavItem[] = [
   { path: "/prompts", label: "Prompts", permission: "content:read" },
   { path: "/tools", label: "Tools", permission: "content:read" },
   { path: "/agents", label: "Agents", permission: "content:read" },
+  { path: "/rag-systems", label: "RAG systems", permission: "content:read" },
   { path: "/projects", label: "Projects", permission: "content:read" },
   { path: "/models", label: "Models", permission: "models:manage" },
   { path: "/admin/users", label: "Users", permission: "users:read" },

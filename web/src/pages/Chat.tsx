@@ -15,6 +15,7 @@ import type { Values } from "../content/variables";
 import { Markdown } from "../components/Markdown";
 import { ModelPicker, chatModels } from "../components/ModelPicker";
 import { ToolCallCard } from "../components/ToolCallCard";
+import { CitedReply } from "../components/CitedReply";
 import { answerOf, linesFromStored, pendingCalls, withToolCall } from "../content/transcript";
 import type { Line } from "../content/transcript";
 import { useLoad } from "../hooks";
@@ -99,6 +100,11 @@ function agentFromUrl(): string {
   return new URLSearchParams(window.location.search).get("agent") ?? "";
 }
 
+/** The conversation named by `?conversation=<id>` (e.g. a RAG system's answer), opened on arrival. */
+function conversationFromUrl(): string | null {
+  return new URLSearchParams(window.location.search).get("conversation");
+}
+
 /** Active agents the user can see; none (and no picker) without `content:read`. */
 function AgentPicker({ agents, value, onChange }: { agents: Agent[]; value: string; onChange(id: string): void }) {
   const known = agents.some((a) => a.id === value);
@@ -163,6 +169,11 @@ export function Chat() {
     }
   }, []);
 
+  useEffect(() => {
+    const id = conversationFromUrl();
+    if (id) void open(id);
+  }, [open]);
+
   const updateLast = (change: (line: Line) => Line) =>
     setLines((all) => (all.length ? [...all.slice(0, -1), change(all[all.length - 1])] : all));
 
@@ -214,6 +225,7 @@ export function Chat() {
           onStart: (start) => setConversationId(start.conversation_id),
           onDelta: (text) => updateLast((l) => ({ ...l, content: l.content + text })),
           onToolCall: (call) => updateLast((l) => withToolCall(l, call)),
+          onCitations: (citations) => updateLast((l) => ({ ...l, citations })),
           onDone: (done) => updateLast((l) => ({ ...l, info: doneInfo(done) })),
         },
         controller.signal,
@@ -299,7 +311,9 @@ export function Chat() {
           {lines.map((line) => (
             <li key={line.key} className={`message ${line.role}`} data-role={line.role}>
               <span className="who">{line.role === "user" ? "You" : line.role === "tool" ? "tool result" : line.role}</span>
-              {line.role === "assistant" ? (
+              {line.role === "assistant" && line.citations && !line.streaming ? (
+                <CitedReply text={line.content} citations={line.citations} />
+              ) : line.role === "assistant" ? (
                 (line.content || line.streaming || !line.toolCalls?.length) && (
                   <Markdown text={line.content || (line.streaming && !line.toolCalls?.length ? "…" : "")} />
                 )
