@@ -1,7 +1,8 @@
 // The browser walk of issues 5, 15 and 12: the admin quickstart with a destructive action
 // cancelled and confirmed, a CSV import of 20 attendees, registration → bulk approval → sign-in,
 // workshop content (prompts, versions, /command in chat, tools, projects; see `content.mjs`),
-// agents with a tool call answered in the chat (see `agents.mjs`),
+// agents with a tool call answered in the chat (see `agents.mjs`), RAG systems with cited
+// answers and agents' knowledge (see `rag.mjs`),
 // then the phone-width pass and screenshots of every screen (see `phone.mjs`).
 // Every wait is on a page condition (a selector or text), never a fixed sleep.
 import { mkdirSync } from "node:fs";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { agentSteps } from "./agents.mjs";
 import { contentSteps } from "./content.mjs";
 import { attendeesCsv, phoneSteps } from "./phone.mjs";
+import { ragSteps } from "./rag.mjs";
 
 const USER = { email: "alice@example.com", password: "alice-password-123" };
 const REGISTRANT = { email: "bob@example.com", password: "bob-password-1234", name: "Bob Builder" };
@@ -180,7 +182,7 @@ export function walker(page, { baseUrl, screenshots, admin }) {
       await signedInAs(USER.email);
       await page.getByRole("heading", { level: 1, name: "Chat" }).waitFor();
       const links = await nav().getByRole("link").allTextContents();
-      expectEqual(links, ["Chat", "Embeddings", "Prompts", "Tools", "Agents", "Projects", "Profile"], "sidebar of role user");
+      expectEqual(links, ["Chat", "Embeddings", "Prompts", "Tools", "Agents", "RAG systems", "Projects", "Profile"], "sidebar of role user");
     });
 
     await step(
@@ -372,6 +374,8 @@ export function walker(page, { baseUrl, screenshots, admin }) {
     await contentSteps({ page, baseUrl, step, go, signIn, signOut, signedInAs, answerDialog, shot, admin, user: USER });
 
     await agentSteps({ page, baseUrl, step, go, signIn, signOut, signedInAs, shot, user: USER });
+
+    await ragSteps({ page, baseUrl, step, go, signIn, signOut, signedInAs, shot });
 
     await phoneSteps({ page, baseUrl, screenshots, step, go, signIn, signOut, answerDialog, shot, admin, user: USER });
   };
