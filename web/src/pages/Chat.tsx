@@ -100,11 +100,6 @@ function agentFromUrl(): string {
   return new URLSearchParams(window.location.search).get("agent") ?? "";
 }
 
-/** The conversation named by `?conversation=<id>` (e.g. a RAG system's answer), opened on arrival. */
-function conversationFromUrl(): string | null {
-  return new URLSearchParams(window.location.search).get("conversation");
-}
-
 /** Active agents the user can see; none (and no picker) without `content:read`. */
 function AgentPicker({ agents, value, onChange }: { agents: Agent[]; value: string; onChange(id: string): void }) {
   const known = agents.some((a) => a.id === value);
@@ -169,8 +164,9 @@ export function Chat() {
     }
   }, []);
 
+  // `?conversation=<id>` (e.g. a RAG system's answer) opens that conversation on arrival.
   useEffect(() => {
-    const id = conversationFromUrl();
+    const id = new URLSearchParams(window.location.search).get("conversation");
     if (id) void open(id);
   }, [open]);
 
