@@ -179,7 +179,7 @@ export async function ragSteps(ctx) {
     await shot("44-agent-knowledge-chat");
   });
 
-  await step("phone: the RAG systems screen with an answer and its cited document fits", async () => {
+  await step("phone: the RAG systems screen with an answer and its cited document fits, light and dark", async () => {
     await page.setViewportSize(PHONE);
     try {
       await go("RAG systems");
@@ -192,7 +192,10 @@ export async function ragSteps(ctx) {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       if (overflow > 1) throw new Error(`RAG systems scrolls sideways by ${overflow}px at 390px`);
       await shot("45-phone-rag");
+      await page.emulateMedia({ colorScheme: "dark" });
+      await shot("46-phone-rag-dark");
     } finally {
+      await page.emulateMedia({ colorScheme: "light" });
       await page.setViewportSize(DESKTOP);
     }
   });
