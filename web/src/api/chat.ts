@@ -18,8 +18,6 @@ export interface ChatRequest {
   messages: ChatMessage[];
   conversation_id?: string;
   options?: Record<string, unknown>;
-  /** RAG system or collection ids to ground the turn in (answered with a `citations` event). */
-  knowledge?: string[];
 }
 
 export interface ChatStart {
