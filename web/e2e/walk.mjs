@@ -2,7 +2,8 @@
 // cancelled and confirmed, a CSV import of 20 attendees, registration → bulk approval → sign-in,
 // workshop content (prompts, versions, /command in chat, tools, projects; see `content.mjs`),
 // agents with a tool call answered in the chat (see `agents.mjs`), documents and collections
-// with indexing, search and a chunk marked in its document (see `knowledge.mjs`),
+// with indexing, search and a chunk marked in its document (see `knowledge.mjs`), RAG systems
+// with cited answers and agents' knowledge (see `rag.mjs`),
 // then the phone-width pass and screenshots of every screen (see `phone.mjs`).
 // Every wait is on a page condition (a selector or text), never a fixed sleep.
 import { mkdirSync } from "node:fs";
@@ -11,6 +12,7 @@ import { agentSteps } from "./agents.mjs";
 import { contentSteps } from "./content.mjs";
 import { knowledgeSteps } from "./knowledge.mjs";
 import { attendeesCsv, phoneSteps } from "./phone.mjs";
+import { ragSteps } from "./rag.mjs";
 
 const USER = { email: "alice@example.com", password: "alice-password-123" };
 const REGISTRANT = { email: "bob@example.com", password: "bob-password-1234", name: "Bob Builder" };
@@ -182,7 +184,7 @@ export function walker(page, { baseUrl, screenshots, admin }) {
       await signedInAs(USER.email);
       await page.getByRole("heading", { level: 1, name: "Chat" }).waitFor();
       const links = await nav().getByRole("link").allTextContents();
-      expectEqual(links, ["Chat", "Embeddings", "Prompts", "Tools", "Agents", "Documents", "Collections", "Projects", "Profile"], "sidebar of role user");
+      expectEqual(links, ["Chat", "Embeddings", "Prompts", "Tools", "Agents", "Documents", "Collections", "RAG systems", "Projects", "Profile"], "sidebar of role user");
     });
 
     await step(
@@ -376,6 +378,7 @@ export function walker(page, { baseUrl, screenshots, admin }) {
     await agentSteps({ page, baseUrl, step, go, signIn, signOut, signedInAs, shot, user: USER });
 
     await knowledgeSteps({ page, step, go, signIn, signOut, signedInAs, answerDialog, shot });
+    await ragSteps({ page, baseUrl, step, go, signIn, signOut, signedInAs, shot });
 
     await phoneSteps({ page, baseUrl, screenshots, step, go, signIn, signOut, answerDialog, shot, admin, user: USER });
   };

@@ -50,7 +50,7 @@ describe("App", () => {
     await renderApp("/admin/users");
     const nav = await screen.findByRole("navigation", { name: "Main" });
     await waitFor(() =>
-      expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Chat", "Embeddings", "Prompts", "Tools", "Agents", "Documents", "Collections", "Projects", "Profile"]),
+      expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Chat", "Embeddings", "Prompts", "Tools", "Agents", "Documents", "Collections", "RAG systems", "Projects", "Profile"]),
     );
     // The admin URL is not served to it: it is told so, with a way to its first screen.
     await screen.findByRole("heading", { level: 1, name: "You don't have access to this page" });

@@ -17,6 +17,7 @@ import { Profile } from "./pages/Profile";
 import { Projects } from "./pages/Projects";
 import { Agents } from "./pages/Agents";
 import { Prompts } from "./pages/Prompts";
+import { RagSystems } from "./pages/RagSystems";
 import { Register } from "./pages/Register";
 import { SignIn } from "./pages/SignIn";
 import { Tools } from "./pages/Tools";
@@ -31,6 +32,7 @@ const SCREENS: Record<string, ComponentType> = {
   "/agents": Agents,
   "/documents": Documents,
   "/collections": Collections,
+  "/rag-systems": RagSystems,
   "/projects": Projects,
   "/models": Models,
   "/admin/users": Users,

@@ -4,7 +4,7 @@ import { homePath, visibleNav } from "./nav";
 describe("visibleNav", () => {
   it("gives the `user` role chat, embeddings, the content screens and profile only", () => {
     const user = ["models:use", "content:read", "api_keys:self"];
-    expect(visibleNav(user).map((i) => i.label)).toEqual(["Chat", "Embeddings", "Prompts", "Tools", "Agents", "Documents", "Collections", "Projects", "Profile"]);
+    expect(visibleNav(user).map((i) => i.label)).toEqual(["Chat", "Embeddings", "Prompts", "Tools", "Agents", "Documents", "Collections", "RAG systems", "Projects", "Profile"]);
     expect(homePath(user)).toBe("/chat");
   });
 
@@ -16,7 +16,7 @@ describe("visibleNav", () => {
   });
 
   it("opens the content screens to a guest, who lands on prompts", () => {
-    expect(visibleNav(["content:read"]).map((i) => i.path)).toEqual(["/prompts", "/tools", "/agents", "/documents", "/collections", "/projects", "/profile"]);
+    expect(visibleNav(["content:read"]).map((i) => i.path)).toEqual(["/prompts", "/tools", "/agents", "/documents", "/collections", "/rag-systems", "/projects", "/profile"]);
     expect(homePath(["content:read"])).toBe("/prompts");
   });
 

@@ -13,6 +13,7 @@ export const NAV: NavItem[] = [
   { path: "/agents", label: "Agents", permission: "content:read" },
   { path: "/documents", label: "Documents", permission: "content:read" },
   { path: "/collections", label: "Collections", permission: "content:read" },
+  { path: "/rag-systems", label: "RAG systems", permission: "content:read" },
   { path: "/projects", label: "Projects", permission: "content:read" },
   { path: "/models", label: "Models", permission: "models:manage" },
   { path: "/admin/users", label: "Users", permission: "users:read" },

@@ -1,5 +1,6 @@
 /** The streamed chat call (`POST /api/v1/chat`, Server-Sent Events). */
 import type { ApiClient } from "./client";
+import type { Citation } from "./rag";
 import { readSse } from "./sse";
 
 export interface ChatMessage {
@@ -41,6 +42,8 @@ export interface ChatHandlers {
   onStart?(start: ChatStart): void;
   onDelta(content: string): void;
   onToolCall?(call: ToolCall): void;
+  /** The numbered sources of a grounded answer, sent after the last delta. */
+  onCitations?(citations: Citation[]): void;
   onDone?(done: ChatDone): void;
 }
 
@@ -69,6 +72,14 @@ export async function streamChat(
     body: { ...request, stream: true },
     signal,
   });
+  await readChatStream(res, handlers);
+}
+
+/**
+ * Reports the events of a chat-shaped stream (`start`, `delta`…, `tool_call`, `citations`,
+ * `done`; also what `POST /rag-systems/{id}/query` answers) until it ends.
+ */
+export async function readChatStream(res: Response, handlers: ChatHandlers): Promise<void> {
   if (!res.body) throw new StreamError("The server sent no reply stream.");
   for await (const ev of readSse(res.body)) {
     const data = parse(ev.data);
@@ -83,6 +94,9 @@ export async function streamChat(
         if (typeof data.id === "string" && typeof data.name === "string") {
           handlers.onToolCall?.({ id: data.id, name: data.name, arguments: data.arguments ?? {} });
         }
+        break;
+      case "citations":
+        if (Array.isArray(data.citations)) handlers.onCitations?.(data.citations as Citation[]);
         break;
       case "done":
         handlers.onDone?.(data as ChatDone);

@@ -26,6 +26,8 @@ export interface AgentForm {
   promptId: string;
   promptValues: Values;
   toolIds: string[];
+  /** RAG system or collection ids that ground every turn. */
+  knowledge: string[];
   options: Record<NumberOption, string>;
   stop: string[];
   visibility: Visibility;
@@ -74,6 +76,7 @@ export function agentForm(agent: Agent | null): AgentForm {
     promptId: agent?.prompt_id ?? "",
     promptValues: values,
     toolIds: agent?.tool_ids ?? [],
+    knowledge: agent?.knowledge ?? [],
     options,
     stop: agent?.options.stop ?? [],
     visibility: agent?.visibility ?? "private",
@@ -119,7 +122,7 @@ export function agentBody(form: AgentForm, prompt?: Pick<Prompt, "variables"> | 
     prompt_variables: fromPrompt && prompt ? valuesPayload(prompt.variables as Variable[], form.promptValues) : {},
     tool_ids: form.toolIds,
     options: optionsPayload(form),
-    knowledge: [],
+    knowledge: form.knowledge,
     visibility: form.visibility,
     project_id: form.projectId || null,
     active: form.active,

@@ -1,6 +1,8 @@
 /** The chat transcript: stored messages and streamed events as lines, tool calls included. */
 import type { ToolCall } from "../api/chat";
+import type { Citation } from "../api/rag";
 import type { StoredMessage } from "../api/types";
+import { storedCitations } from "../rag/citations";
 
 export interface Line {
   key: string;
@@ -13,6 +15,8 @@ export interface Line {
   toolCalls?: ToolCall[];
   /** For a `tool` message: the call it answers. */
   toolCallId?: string;
+  /** The numbered sources of a reply grounded in knowledge. */
+  citations?: Citation[];
 }
 
 /** `metadata.tool_calls` as stored (`{id, function: {name, arguments}}`), or the event's flat shape. */
@@ -34,12 +38,14 @@ export function linesFromStored(messages: readonly StoredMessage[]): Line[] {
   return messages.map((m) => {
     const meta = m.metadata as { tool_call_id?: unknown } | null;
     const calls = m.role === "assistant" ? storedToolCalls(m.metadata) : [];
+    const citations = m.role === "assistant" ? storedCitations(m.metadata, m.content) : [];
     return {
       key: m.id,
       role: m.role,
       content: m.content,
       incomplete: m.incomplete,
       ...(calls.length ? { toolCalls: calls } : {}),
+      ...(citations.length ? { citations } : {}),
       ...(m.role === "tool" && typeof meta?.tool_call_id === "string" ? { toolCallId: meta.tool_call_id } : {}),
     };
   });

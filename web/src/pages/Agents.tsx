@@ -9,6 +9,7 @@ import type { Agent, AgentList, Page, Project, ProjectList, Prompt, PromptList, 
 import { useConfirm } from "../components/ConfirmDialog";
 import { ProjectSelect, VisibilityBadge, VisibilitySelect } from "../components/ContentFields";
 import { ErrorBox, Field, Notice, fieldError, useAction } from "../components/forms";
+import { KnowledgePicker } from "../components/KnowledgePicker";
 import { ModelPicker, chatModels } from "../components/ModelPicker";
 import { EmptyState, Skeleton } from "../components/States";
 import { Time } from "../components/Time";
@@ -207,6 +208,8 @@ function AgentEditor({ agent, projects, prompts, tools, onSaved }: {
             </div>
             {err("tool_ids") && <small className="field-error">{err("tool_ids")}</small>}
           </fieldset>
+
+          <KnowledgePicker value={form.knowledge} onChange={(ids) => set("knowledge", ids)} error={err("knowledge")} />
 
           <fieldset>
             <legend>Options</legend>

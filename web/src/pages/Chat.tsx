@@ -15,6 +15,7 @@ import type { Values } from "../content/variables";
 import { Markdown } from "../components/Markdown";
 import { ModelPicker, chatModels } from "../components/ModelPicker";
 import { ToolCallCard } from "../components/ToolCallCard";
+import { CitedReply } from "../components/CitedReply";
 import { answerOf, linesFromStored, pendingCalls, withToolCall } from "../content/transcript";
 import type { Line } from "../content/transcript";
 import { useLoad } from "../hooks";
@@ -163,6 +164,12 @@ export function Chat() {
     }
   }, []);
 
+  // `?conversation=<id>` (e.g. a RAG system's answer) opens that conversation on arrival.
+  useEffect(() => {
+    const id = new URLSearchParams(window.location.search).get("conversation");
+    if (id) void open(id);
+  }, [open]);
+
   const updateLast = (change: (line: Line) => Line) =>
     setLines((all) => (all.length ? [...all.slice(0, -1), change(all[all.length - 1])] : all));
 
@@ -214,6 +221,7 @@ export function Chat() {
           onStart: (start) => setConversationId(start.conversation_id),
           onDelta: (text) => updateLast((l) => ({ ...l, content: l.content + text })),
           onToolCall: (call) => updateLast((l) => withToolCall(l, call)),
+          onCitations: (citations) => updateLast((l) => ({ ...l, citations })),
           onDone: (done) => updateLast((l) => ({ ...l, info: doneInfo(done) })),
         },
         controller.signal,
@@ -299,7 +307,9 @@ export function Chat() {
           {lines.map((line) => (
             <li key={line.key} className={`message ${line.role}`} data-role={line.role}>
               <span className="who">{line.role === "user" ? "You" : line.role === "tool" ? "tool result" : line.role}</span>
-              {line.role === "assistant" ? (
+              {line.role === "assistant" && line.citations && !line.streaming ? (
+                <CitedReply text={line.content} citations={line.citations} />
+              ) : line.role === "assistant" ? (
                 (line.content || line.streaming || !line.toolCalls?.length) && (
                   <Markdown text={line.content || (line.streaming && !line.toolCalls?.length ? "…" : "")} />
                 )
