@@ -18,6 +18,7 @@ pub mod conversations;
 pub mod embeddings;
 mod error;
 mod grants;
+mod grounding;
 pub mod models;
 pub mod ollama_relay;
 pub mod openai;

@@ -13,7 +13,7 @@ use owp_ollama_client::{ChatChunk, ChatStream, GenerationStats};
 use serde_json::{Value, json};
 
 use crate::conversations::{self, ReplyOutcome, Turn};
-use crate::turn::with_grounding;
+use crate::grounding::with_grounding;
 use crate::{Caller, ChatError, Spend, ToolCall, spend_of, tool_calls_of};
 
 /// Milliseconds since `started`.

@@ -20,6 +20,8 @@ use crate::content::{
     AgentName, agent_for, agent_model, check_answers, merged_options, stored_tools, tool_ids_with,
 };
 use crate::conversations::{self, Message, NewMessage, ReplyOutcome};
+pub use crate::grounding::Grounding;
+use crate::grounding::with_grounding;
 use crate::pipeline::ensure_budget;
 use crate::stream::{ReplyLog, TurnRelay, elapsed_ms};
 use crate::{Caller, ChatError, Spend, ToolCall, caller_of, check_grants, spend_of, tool_calls_of};
@@ -47,27 +49,6 @@ pub struct TurnInput {
     pub tool_ids: Vec<String>,
     /// Retrieved knowledge for this turn (set by `owp-rag`, never by clients directly).
     pub grounding: Option<Grounding>,
-}
-
-/// Knowledge a turn is grounded in: a system message the model reads after the agent's system
-/// prompt (never stored, like it), and fields kept in the reply's metadata (the citations).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Grounding {
-    /// The system message with the retrieved context.
-    pub system: String,
-    /// Merged into the stored reply's metadata.
-    pub metadata: serde_json::Map<String, Value>,
-}
-
-/// `metadata` with the grounding's fields added.
-pub(crate) fn with_grounding(
-    mut metadata: Value,
-    grounding: &serde_json::Map<String, Value>,
-) -> Value {
-    if let Value::Object(fields) = &mut metadata {
-        fields.extend(grounding.clone());
-    }
-    metadata
 }
 
 /// A turn answered whole.
@@ -338,78 +319,4 @@ pub async fn reply_streamed(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn said(role: &str, content: &str) -> NewMessage {
-        NewMessage {
-            role: role.into(),
-            content: content.into(),
-            tool_call_id: None,
-        }
-    }
-
-    #[test]
-    fn history_comes_before_the_new_messages() {
-        let request = ollama_request(
-            "m",
-            &["you are a guide"],
-            &[],
-            &[said("system", "be brief"), said("user", "hi")],
-            None,
-            Vec::new(),
-        )
-        .unwrap();
-        let sent = serde_json::to_value(&request).unwrap();
-        assert_eq!(sent["messages"][0]["content"], "you are a guide");
-        assert_eq!(sent["messages"][1]["role"], "system");
-        assert_eq!(sent["messages"][2]["content"], "hi");
-        assert!(request.tools.is_empty());
-    }
-
-    #[test]
-    fn stored_tool_calls_go_back_to_the_model_and_answers_must_name_them() {
-        let call = json!({"id": "call_1", "function": {"name": "f", "arguments": {"x": 1}}});
-        let history = vec![Message {
-            id: owp_db::ids::MessageId::new(),
-            role: "assistant".into(),
-            content: String::new(),
-            model: Some("m".into()),
-            tokens_used: None,
-            processing_time_ms: None,
-            metadata: json!({"tool_calls": [call]}),
-            incomplete: false,
-            created_at: chrono::NaiveDateTime::default(),
-        }];
-        let answer = |id: &str| NewMessage {
-            tool_call_id: Some(id.into()),
-            ..said("tool", "42")
-        };
-        let request =
-            ollama_request("m", &[], &history, &[answer("call_1")], None, Vec::new()).unwrap();
-        let sent = serde_json::to_value(&request).unwrap();
-        assert_eq!(
-            sent["messages"][0]["tool_calls"][0]["function"]["name"],
-            "f"
-        );
-        assert_eq!(sent["messages"][1]["role"], "tool");
-        assert!(check_answers(&history, &[answer("call_1")]).is_ok());
-        let Err(ChatError::Invalid(field, _)) = check_answers(&history, &[answer("call_2")]) else {
-            panic!("an answer to a call never made must be refused");
-        };
-        assert_eq!(field, "messages[0].tool_call_id");
-    }
-
-    #[test]
-    fn bad_tools_and_options_name_their_field() {
-        let Err(ChatError::Invalid(field, _)) = parse_tools(Some(&[json!({"type": 1})])) else {
-            panic!("a malformed tool must be refused");
-        };
-        assert_eq!(field, "tools[0]");
-        let Err(ChatError::Invalid(field, _)) = parse_options(Some(json!({"temperature": "hot"})))
-        else {
-            panic!("malformed options must be refused");
-        };
-        assert_eq!(field, "options");
-    }
-}
+mod tests;

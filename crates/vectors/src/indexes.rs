@@ -35,10 +35,3 @@ impl Indexes {
         }
     }
 }
-
-impl Default for Indexes {
-    /// The builtin index with its default cache, no pgvector.
-    fn default() -> Self {
-        Self::new(BuiltinIndex::new(crate::DEFAULT_CACHE_BYTES), None)
-    }
-}

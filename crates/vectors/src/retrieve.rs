@@ -95,6 +95,18 @@ pub async fn search_collection(
             format!("must be 1 to {MAX_QUERY_CHARS} characters"),
         ));
     }
+    if request.top_k == 0 || request.top_k > crate::MAX_TOP_K {
+        return Err(VectorsError::invalid(
+            "top_k",
+            format!("must be between 1 and {}", crate::MAX_TOP_K),
+        ));
+    }
+    if request.min_score.is_some_and(|s| !s.is_finite()) {
+        return Err(VectorsError::invalid(
+            "min_score",
+            "must be a finite number",
+        ));
+    }
     let caller = principal.clone();
     let filter = request.filter.clone();
     let (collection, generation, allowed, pending) = db

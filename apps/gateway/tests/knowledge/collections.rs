@@ -616,6 +616,7 @@ async fn collections_refuse_bad_input_and_follow_the_visibility_rule(backend: Ba
     for body in [
         json!({"query": ""}),
         json!({"query": "x", "top_k": 0}),
+        json!({"query": "x", "top_k": 101}),
         json!({"query": "x", "mode": "fuzzy"}),
     ] {
         let (status, _) = send(
@@ -628,6 +629,16 @@ async fn collections_refuse_bad_input_and_follow_the_visibility_rule(backend: Ba
         .await;
         assert!(status == 400 || status == 422, "{body}: {status}");
     }
+    // Bad settings are refused even when nothing would be searched (Bob reads no member).
+    let (status, problem) = send(
+        &app,
+        &bob,
+        Method::POST,
+        &format!("/api/v1/collections/{shared}/search"),
+        Some(json!({"query": "x", "top_k": 0})),
+    )
+    .await;
+    assert_eq!((status, field_of(&problem)), (422, "top_k"), "{problem}");
     // Another organisation sees nothing of it.
     for (method, path) in [
         (Method::GET, format!("/api/v1/collections/{shared}")),

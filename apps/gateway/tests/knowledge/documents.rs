@@ -307,6 +307,22 @@ async fn a_broken_file_is_kept_as_failed_with_its_reason(backend: Backend) {
     )
     .await;
     assert_eq!(failed["items"][0]["id"], id);
+    // A corrupt PDF (a header, then garbage) fails its document with a reason, not the server.
+    let (status, pdf) = upload(
+        &app,
+        &teacher,
+        "broken.pdf",
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog broken",
+        &[],
+    )
+    .await;
+    assert_eq!(status, 201, "{pdf}");
+    assert_eq!(
+        (pdf["kind"].as_str(), pdf["state"].as_str()),
+        (Some("pdf"), Some("failed")),
+        "{pdf}"
+    );
+    assert!(!pdf["error"].as_str().unwrap().is_empty(), "{pdf}");
     let (status, _) = send(&app, &teacher, Method::GET, "/healthz", None).await;
     assert_eq!(status, 200, "the server is unharmed");
 }
