@@ -84,6 +84,9 @@ pub fn allowed_methods(path: &str) -> Vec<String> {
 mod tests {
     use std::collections::BTreeSet;
 
+    use owp_rbac::permissions::{MODELS_MANAGE, MODELS_USE};
+
+    use super::Need::Permission;
     use super::*;
 
     #[test]
