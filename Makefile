@@ -54,12 +54,13 @@ deploy-check:
 build:
 	$(CARGO) build --workspace --all-targets --all-features
 
-## Performance figures (release build): sign-in latency, JWT vs API-key read throughput and p99;
-## streamed chat time to first token through the gateway vs direct, concurrent streams and RSS;
-## retrieval: builtin index scan, load and hybrid search at 100k chunks.
+## Performance figures (release build): the budget table of DESIGN §8 on SQLite and PostgreSQL
+## (/healthz ceiling, authenticated read, model list upstream calls, memory, pass-through
+## overhead, 500/1000 concurrent streams); sign-in latency, JWT vs API-key reads; ingestion;
+## extraction; retrieval: builtin index scan, load and hybrid search at 100k chunks; pgvector.
 bench:
+	$(CARGO) bench -p owp-gateway --bench budgets
 	$(CARGO) bench -p owp-gateway --bench auth
-	$(CARGO) bench -p owp-gateway --bench streaming
 	$(CARGO) bench -p owp-gateway --bench ingestion
 	$(CARGO) bench -p owp-documents --bench extraction
 	$(CARGO) bench -p owp-vectors --bench retrieval
