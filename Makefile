@@ -20,7 +20,8 @@ run: web/dist/index.html
 	$(TARGET_DIR)/release/owp serve
 
 ## Everything CI checks: formatting, lints, layering, nginx -t on the deploy config, all tests on
-## SQLite and PostgreSQL (and the vector tests on PostgreSQL + pgvector), web unit tests.
+## SQLite and PostgreSQL (and the vector tests on PostgreSQL + pgvector; two owp processes behind
+## nginx on PostgreSQL and Redis), web unit tests.
 test: fmt-check lint layering deploy-check test-rust web-test
 
 test-rust: pgvector

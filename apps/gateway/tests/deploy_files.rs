@@ -1,7 +1,9 @@
-//! deploy/: the compose files and Kubernetes manifests are parsed and checked (probes, security
-//! context, replicas, the migration job, health-gated start), every environment variable they
-//! set is one `owp` reads, and the Dockerfile and nginx config agree with the build and the
-//! gateway's limits. No Docker engine or cluster is needed.
+//! deploy/: the compose files and Kubernetes manifests are parsed and checked (the fields
+//! kubectl requires, probes on a declared port, security context, replicas, the migration job,
+//! health-gated start), every environment variable they set is one `owp` reads and the settings
+//! a production replica needs are all set, and the Dockerfile and nginx config agree with the
+//! build and the gateway's limits. No Docker engine or cluster is needed (nginx runs the config
+//! for real in nginx_two_replicas.rs).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -54,6 +56,26 @@ fn env_file_names(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a production deployment of several replicas must set: `ENVIRONMENT=prod` refuses to
+/// start without `JWT_SECRET`; without `DB_HOST` and `DB_PASSWORD` it looks for PostgreSQL on
+/// localhost with the default password; without `REDIS_URL` each replica allows the whole rate
+/// limit; without `TRUSTED_PROXIES` every client behind the proxy shares the proxy's address in
+/// sign-in throttles and audit events.
+const REQUIRED_IN_PROD: &[&str] = &[
+    "ENVIRONMENT",
+    "JWT_SECRET",
+    "DB_HOST",
+    "DB_PASSWORD",
+    "REDIS_URL",
+    "TRUSTED_PROXIES",
+];
+
+fn assert_required_set(names: &BTreeSet<String>, place: &str) {
+    for name in REQUIRED_IN_PROD {
+        assert!(names.contains(*name), "{place} does not set {name}");
+    }
+}
+
 fn condition<'a>(service: &'a Yaml, on: &str) -> &'a str {
     str_of(&service["depends_on"][on]["condition"], on)
 }
@@ -100,13 +122,15 @@ fn prod_compose_migrates_then_starts_two_owp_behind_nginx_in_health_order() {
     assert_eq!(owp_services, ["migrate", "owp-a", "owp-b"]);
     for name in &owp_services {
         let service = &services[name.as_str()];
-        assert_known(
-            keys(&service["environment"]),
-            &format!("compose.prod.yml {name}"),
-        );
+        let mut set: BTreeSet<String> = keys(&service["environment"]).into_iter().collect();
+        assert_known(set.clone(), &format!("compose.prod.yml {name}"));
         for file in service["env_file"].as_vec().unwrap() {
             let example = format!("deploy/{}.example", str_of(file, "env_file"));
             assert_known(env_file_names(&example), &example);
+            set.extend(env_file_names(&example));
+        }
+        if name != "migrate" {
+            assert_required_set(&set, &format!("compose.prod.yml {name}"));
         }
         assert_eq!(service["read_only"].as_bool(), Some(true), "{name}");
         assert_eq!(str_of(&service["environment"]["ENVIRONMENT"], name), "prod");
@@ -218,6 +242,57 @@ fn assert_locked_down(pod: &Yaml, what: &str) {
 }
 
 #[test]
+fn kubernetes_manifests_have_the_fields_kubectl_requires() {
+    let manifests = Manifests::load();
+    for doc in &manifests.0 {
+        let kind = str_of(&doc["kind"], "kind");
+        assert!(
+            doc["apiVersion"].as_str().is_some(),
+            "{kind} has no apiVersion"
+        );
+        let name = str_of(&doc["metadata"]["name"], "metadata.name");
+        if kind != "Namespace" {
+            assert_eq!(
+                doc["metadata"]["namespace"].as_str(),
+                Some("owp"),
+                "{kind} {name}"
+            );
+        }
+    }
+    for kind in ["Deployment", "Job"] {
+        let spec = &manifests.kind(kind)["spec"];
+        for container in spec["template"]["spec"]["containers"].as_vec().unwrap() {
+            assert!(
+                container["name"].as_str().is_some(),
+                "{kind} container name"
+            );
+            assert!(
+                container["image"].as_str().is_some(),
+                "{kind} container image"
+            );
+        }
+    }
+    let deployment = &manifests.kind("Deployment")["spec"];
+    assert_eq!(
+        deployment["selector"]["matchLabels"], deployment["template"]["metadata"]["labels"],
+        "the Deployment selects its own pods"
+    );
+}
+
+/// Whether `port` (a number or a name) is one the container declares.
+fn declares_port(container: &Yaml, port: &Yaml) -> bool {
+    container["ports"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .any(|declared| match port {
+            Yaml::Integer(number) => declared["containerPort"].as_i64() == Some(*number),
+            Yaml::String(name) => declared["name"].as_str() == Some(name.as_str()),
+            _ => false,
+        })
+}
+
+#[test]
 fn kubernetes_manifests_have_probes_replicas_a_locked_down_pod_and_a_migrate_job() {
     let manifests = Manifests::load();
 
@@ -234,7 +309,20 @@ fn kubernetes_manifests_have_probes_replicas_a_locked_down_pod_and_a_migrate_job
         str_of(&container["readinessProbe"]["httpGet"]["path"], "readiness"),
         "/readyz"
     );
+    for probe in ["livenessProbe", "readinessProbe"] {
+        assert!(
+            declares_port(container, &container[probe]["httpGet"]["port"]),
+            "{probe} asks a port the container does not declare"
+        );
+    }
     assert_eq!(container["ports"][0]["containerPort"].as_i64(), Some(8080));
+    assert!(
+        declares_port(
+            container,
+            &manifests.kind("Service")["spec"]["ports"][0]["targetPort"]
+        ),
+        "the Service targets a port the container does not declare"
+    );
     let tmp = container["volumeMounts"]
         .as_vec()
         .unwrap()
@@ -258,10 +346,13 @@ fn kubernetes_manifests_have_probes_replicas_a_locked_down_pod_and_a_migrate_job
     );
     assert_eq!(job_pod["containers"][0]["image"], container["image"]);
 
-    assert_known(keys(&manifests.kind("ConfigMap")["data"]), "ConfigMap");
-    assert_known(
-        keys(&manifests.kind("Secret")["stringData"]),
-        "Secret template",
+    let config_names = keys(&manifests.kind("ConfigMap")["data"]);
+    let secret_names = keys(&manifests.kind("Secret")["stringData"]);
+    assert_known(config_names.clone(), "ConfigMap");
+    assert_known(secret_names.clone(), "Secret template");
+    assert_required_set(
+        &config_names.into_iter().chain(secret_names).collect(),
+        "the ConfigMap with the Secret template",
     );
     assert_eq!(
         str_of(&manifests.kind("ConfigMap")["metadata"]["name"], "name"),
