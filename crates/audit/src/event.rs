@@ -1,10 +1,10 @@
 //! Event types and the shapes of events going in and coming out.
 
 use chrono::NaiveDateTime;
-use owp_db::ids::{AuditEventId, CredentialId, OrganizationId, UserId};
+use owp_db::ids::{AuditEventId, CredentialId, UserId};
 use serde::Serialize;
 
-use crate::key::ChainKey;
+use crate::context::ACTOR_FIELD;
 
 /// Every kind of event the platform records; stored as its snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -248,38 +248,6 @@ impl std::str::FromStr for EventType {
     }
 }
 
-/// Where a request came from, and the key its events are chained with; the gateway fills it
-/// once per request. There is no `Default`: every context names the server's [`ChainKey`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditContext {
-    /// The key [`crate::record`] hashes the event with.
-    pub chain_key: ChainKey,
-    /// The signed-in user acting, if any.
-    pub actor_user_id: Option<UserId>,
-    /// The tenant the action happens in.
-    pub organization_id: Option<OrganizationId>,
-    /// Client address.
-    pub ip: Option<String>,
-    /// Client software.
-    pub user_agent: Option<String>,
-    /// The request id of the access log.
-    pub request_id: Option<String>,
-}
-
-impl AuditContext {
-    /// A context without actor, tenant or client: the system itself acting (bootstrap, CLI).
-    pub fn system(chain_key: ChainKey) -> Self {
-        Self {
-            chain_key,
-            actor_user_id: None,
-            organization_id: None,
-            ip: None,
-            user_agent: None,
-            request_id: None,
-        }
-    }
-}
-
 /// One event to record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewAuditEvent {
@@ -353,6 +321,18 @@ pub struct AuditEvent {
     /// Event-specific facts.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub detail: serde_json::Value,
+}
+
+impl AuditEvent {
+    /// Who acted: the user's id, else the system actor named in the detail (`cli`), else
+    /// nobody (an anonymous caller or the server's own bootstrap).
+    pub fn actor(&self) -> Option<&str> {
+        self.actor_user_id.as_deref().or_else(|| {
+            self.detail
+                .get(ACTOR_FIELD)
+                .and_then(serde_json::Value::as_str)
+        })
+    }
 }
 
 #[cfg(test)]

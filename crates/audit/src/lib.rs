@@ -15,6 +15,7 @@
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
 mod chain;
+mod context;
 mod event;
 mod head;
 mod key;
@@ -22,9 +23,10 @@ mod query;
 mod record;
 mod verify;
 
-pub use event::{AuditContext, AuditEvent, EventType, NewAuditEvent, UnknownEventType};
+pub use context::{AuditContext, SystemActor};
+pub use event::{AuditEvent, EventType, NewAuditEvent, UnknownEventType};
 pub use head::{ChainHead, HEAD_LOG_INTERVAL, InvalidChainHead, heads_at, log_points, stored_head};
 pub use key::ChainKey;
-pub use query::{AuditFilter, query};
+pub use query::{AuditFilter, export_batch, query};
 pub use record::record;
 pub use verify::{ChainBreak, ChainReport, verify};

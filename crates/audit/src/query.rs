@@ -110,3 +110,21 @@ pub fn query(
         .collect::<Result<_, _>>()?;
     Ok(Paged { items, total })
 }
+
+/// Up to `limit` events matching `filter` after position `after_seq`, oldest first: an export
+/// walks the whole trail batch by batch (`after_seq` = the last one's `seq`) without holding it
+/// in memory or paging by offset while events are being appended.
+pub fn export_batch(
+    conn: &mut AnyConnection,
+    filter: &AuditFilter,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditEvent>, StoreError> {
+    let rows: Vec<StoredEvent> = filtered(filter)
+        .filter(audit_events::seq.gt(after_seq))
+        .order(audit_events::seq.asc())
+        .limit(limit)
+        .select(StoredEvent::as_select())
+        .load(conn)?;
+    rows.into_iter().map(AuditEvent::try_from).collect()
+}

@@ -7,7 +7,8 @@ use owp_db::schema::{audit_chain, audit_events};
 use owp_db::{AnyConnection, StoreError};
 
 use crate::chain::Canonical;
-use crate::event::{AuditContext, NewAuditEvent};
+use crate::context::AuditContext;
+use crate::event::NewAuditEvent;
 
 #[derive(Insertable)]
 #[diesel(table_name = audit_events)]
@@ -32,7 +33,8 @@ struct EventRow<'a> {
 /// connection of the transaction that makes the change, so both commit or neither does; it
 /// opens a savepoint of its own. Bumping the chain head first takes its row lock (PostgreSQL) or
 /// the write lock (SQLite), so concurrent writers append one after the other and the chain never
-/// forks. The first keyed event also stores the key's fingerprint beside the head.
+/// forks. The first keyed event also stores the key's fingerprint beside the head. A context
+/// with a system actor (the CLI) adds `"actor"` to the stored detail, so the hash covers it.
 pub fn record(
     conn: &mut AnyConnection,
     ctx: &AuditContext,
@@ -58,7 +60,7 @@ pub fn record(
         let subject = event.subject_user_id.map(|u| u.to_string());
         let credential = event.credential_id.map(|c| c.to_string());
         let organization = ctx.organization_id.map(|o| o.to_string());
-        let detail = event.detail.to_string();
+        let detail = ctx.stored_detail(&event.detail);
         let canonical = Canonical {
             seq,
             id: &id_text,

@@ -37,6 +37,7 @@ fn ctx(actor: UserId) -> AuditContext {
     AuditContext {
         chain_key: key(),
         actor_user_id: Some(actor),
+        system_actor: None,
         organization_id: None,
         ip: Some("127.0.0.1".into()),
         user_agent: Some("tests".into()),

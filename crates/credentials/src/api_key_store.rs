@@ -3,7 +3,7 @@
 use chrono::{NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
 use owp_audit::{AuditContext, EventType, NewAuditEvent, record};
-use owp_db::ids::{CredentialId, UserId};
+use owp_db::ids::{CredentialId, UserId, parse_stored_id};
 use owp_db::model_name::canonical_or_same;
 use owp_db::schema::credentials;
 use owp_db::{AnyConnection, StoreError};
@@ -131,6 +131,17 @@ pub fn get_api_key(
         .select(CredentialRow::as_select())
         .first(conn)?
         .into_api_key()
+}
+
+/// The owner of API key `key`, for callers that know only the key's id (the operator's
+/// `owp api-key revoke`); [`StoreError::NotFound`] when no API key has it.
+pub fn api_key_owner(conn: &mut AnyConnection, key: CredentialId) -> Result<UserId, StoreError> {
+    let owner: String = credentials::table
+        .find(key.to_string())
+        .filter(credentials::kind.eq(KIND_API_KEY))
+        .select(credentials::user_id)
+        .first(conn)?;
+    parse_stored_id(&owner)
 }
 
 /// Revokes one of the user's keys and records `api_key_revoked` in the same transaction.

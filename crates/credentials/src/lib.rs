@@ -25,7 +25,8 @@ mod token;
 
 pub use api_key::{ApiKeyInfo, NewApiKey};
 pub use api_key_store::{
-    get_api_key, has_api_key_labelled, insert_api_key, issue_api_key, list_api_keys, revoke_api_key,
+    api_key_owner, get_api_key, has_api_key_labelled, insert_api_key, issue_api_key, list_api_keys,
+    revoke_api_key,
 };
 pub use authenticate::{ApiKeyRejection, LAST_USED_RESOLUTION, authenticate_api_key};
 pub use cache::ApiKeyCache;

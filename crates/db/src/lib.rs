@@ -12,6 +12,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
+mod backup;
 mod canonical_names;
 mod connection;
 mod database;
@@ -25,6 +26,10 @@ pub mod schema;
 pub mod time;
 mod transaction;
 
+pub use backup::{
+    BackupError, BackupSummary, backup_sqlite, check_sqlite_file, pg_dump_command,
+    pg_restore_command, restore_sqlite,
+};
 pub use connection::{AnyBackend, AnyConnection, Backend, DatabaseUrl, UrlError};
 pub use database::{Database, Readiness, spawn_blocking};
 pub use error::StoreError;

@@ -79,7 +79,8 @@ pub fn admin_state(conn: &mut AnyConnection) -> Result<AdminState, IdentityError
     Ok(AdminState::Usable)
 }
 
-fn random_password() -> String {
+/// A random password (36 hex characters), for accounts whose first password nobody chose.
+pub fn random_password() -> String {
     let mut bytes = [0u8; 18];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -15,6 +15,7 @@ pub mod api_keys;
 pub mod bootstrap;
 mod error;
 pub mod invitations;
+pub mod operator;
 pub mod organizations;
 pub mod principal;
 pub mod sessions;

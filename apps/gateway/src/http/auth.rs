@@ -109,6 +109,7 @@ pub fn audit_context(req: &HttpRequest, state: &AppState) -> AuditContext {
     AuditContext {
         chain_key: state.audit_key.clone(),
         actor_user_id: None,
+        system_actor: None,
         organization_id: None,
         ip: client_ip(req, Some(&state.trusted_proxies)).map(|ip| ip.to_string()),
         user_agent: req

@@ -29,6 +29,7 @@ fn ctx(actor: UserId) -> AuditContext {
     AuditContext {
         chain_key: chain_key(),
         actor_user_id: Some(actor),
+        system_actor: None,
         organization_id: Some(DEFAULT_ORG.parse().unwrap()),
         ip: Some("127.0.0.1".into()),
         user_agent: Some("tests".into()),

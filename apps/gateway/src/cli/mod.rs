@@ -1,10 +1,17 @@
-//! The `owp` command line.
+//! The `owp` command line: the server, its set-up and health, and the operator's tasks
+//! (users, API keys, audit export, backups), each a thin layer like an HTTP handler: parse,
+//! call one domain operation, print.
+
+mod admin;
+mod api_key;
+mod audit;
+mod backup;
+mod user;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use owp_audit::ChainHead;
 use owp_db::Database;
 
 use crate::config::Config;
@@ -47,26 +54,42 @@ enum Command {
     /// Check the configuration, the database and its migrations, Ollama and its models, and the
     /// bootstrap admin: one line each; exit 1 when any check fails. Reads only.
     Doctor,
-    /// Audit trail maintenance.
+    /// Audit trail maintenance: verify the hash chain, export events.
     Audit {
         #[command(subcommand)]
-        command: AuditCommand,
+        command: audit::AuditCommand,
+    },
+    /// Manage users: list, create, approve, disable, set a password, grant a role. Audited
+    /// with actor `cli`.
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
+    /// Manage API keys: issue (the secret is printed once), list, revoke. Audited with actor
+    /// `cli`.
+    ApiKey {
+        #[command(subcommand)]
+        command: api_key::ApiKeyCommand,
+    },
+    /// Copy the SQLite database into FILE while the server runs (PostgreSQL: prints the
+    /// pg_dump command to run instead and exits 2).
+    Backup {
+        /// The file to write; it must not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with the backup in FILE, after checking it is an intact owp
+    /// database; stop the server first (PostgreSQL: prints the pg_restore command, exits 2).
+    Restore {
+        /// The backup to restore.
+        file: std::path::PathBuf,
+        /// Replace an existing database file.
+        #[arg(long)]
+        force: bool,
     },
 }
 
-#[derive(Debug, Subcommand)]
-enum AuditCommand {
-    /// Walk the audit hash chain and print the report as JSON; exits 1 when it is not intact,
-    /// 3 when it could not be checked. Needs the same AUDIT_SECRET (or JWT secret) as the server.
-    Verify {
-        /// A head logged earlier (`owp::audit` lines, `SEQ:HASH`): the chain must still hold it,
-        /// which finds a cut-off tail.
-        #[arg(long, value_name = "SEQ:HASH")]
-        expect_head: Option<ChainHead>,
-    },
-}
-
-/// Exit code for configuration mistakes, so scripts can tell them from runtime failures.
+/// Exit code for configuration and argument mistakes, so scripts can tell them from runtime
+/// failures (clap uses it for command-line errors too).
 const EXIT_CONFIG: u8 = 2;
 /// Exit code of `owp audit verify` when the chain could not be checked at all.
 const EXIT_UNCHECKED: u8 = 3;
@@ -81,9 +104,13 @@ impl Cli {
             Command::Serve => with_config(serve).await,
             Command::Health { url, timeout } => health(url, Duration::from_secs(timeout)).await,
             Command::Doctor => with_config(doctor).await,
-            Command::Audit {
-                command: AuditCommand::Verify { expect_head },
-            } => with_config(|config| audit_verify(config, expect_head)).await,
+            Command::Audit { command } => with_config(|config| command.run(config)).await,
+            Command::User { command } => with_config(|config| command.run(config)).await,
+            Command::ApiKey { command } => with_config(|config| command.run(config)).await,
+            Command::Backup { file } => with_config(|config| backup::backup(config, file)).await,
+            Command::Restore { file, force } => {
+                with_config(|config| backup::restore(config, file, force)).await
+            }
         }
     }
 }
@@ -194,55 +221,6 @@ async fn seed(config: Config) -> ExitCode {
             eprintln!("owp: seeding failed: {err}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// `owp audit verify`: reads only (a schema that is not current is refused, not migrated).
-async fn audit_verify(config: Config, expect_head: Option<ChainHead>) -> ExitCode {
-    telemetry::init(config.log_format);
-    let key = match secrets::existing_audit_key(&config) {
-        Ok(key) => key,
-        Err(err) => {
-            eprintln!("owp: {err}");
-            return ExitCode::from(EXIT_CONFIG);
-        }
-    };
-    let db = Database::new(&config.database_url, config.pool);
-    let readiness = db.readiness(config.pool.acquire_timeout).await;
-    if !readiness.is_ready() {
-        let why = match (readiness.pending_migrations, readiness.error) {
-            (Some(pending), _) => format!("{pending} migration(s) pending: run `owp migrate`"),
-            (None, error) => error.unwrap_or_else(|| "the database does not answer".into()),
-        };
-        eprintln!("owp: cannot verify the audit chain: {why}");
-        return ExitCode::from(EXIT_UNCHECKED);
-    }
-    // Nothing is pending (checked above): this only marks the handle's schema as ready.
-    let walked = match db.migrate_within(config.pool.acquire_timeout).await {
-        Ok(_) => {
-            db.run(move |conn| owp_audit::verify(conn, &key, expect_head.as_ref()))
-                .await
-        }
-        Err(err) => Err(err),
-    };
-    let report = match walked {
-        Ok(report) => report,
-        Err(err) => {
-            eprintln!("owp: cannot verify the audit chain: {err}");
-            return ExitCode::from(EXIT_UNCHECKED);
-        }
-    };
-    match serde_json::to_string_pretty(&report) {
-        Ok(json) => println!("{json}"),
-        Err(err) => {
-            eprintln!("owp: cannot print the report: {err}");
-            return ExitCode::from(EXIT_UNCHECKED);
-        }
-    }
-    if report.intact {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
     }
 }
 
