@@ -42,7 +42,7 @@ impl Server {
             .env("DATABASE_URL", database.url())
             .env("OLLAMA_BASE_URL", ollama)
             .env("JWT_SECRET", "bench-secret-bench-secret-bench-secret-0")
-            .env("RATE_LIMIT_PER_MINUTE", "100000000")
+            .env("RATE_LIMIT_PER_MINUTE", "1000000")
             .env("ADMIN_BOOTSTRAP_PASSWORD", ADMIN_PASSWORD)
             .env("RUST_LOG", "warn")
             .env("PORT", "0")
