@@ -13,7 +13,7 @@ use owp_ollama_client::{ChatChunk, ChatStream, GenerationStats};
 use serde_json::{Value, json};
 
 use crate::conversations::{self, ReplyOutcome, Turn};
-use crate::grounding::with_grounding;
+use crate::grounding::{Grounding, with_grounding};
 use crate::{Caller, ChatError, Spend, ToolCall, spend_of, tool_calls_of};
 
 /// Milliseconds since `started`.
@@ -34,7 +34,7 @@ pub(crate) struct ReplyLog {
     pieces: i64,
     tool_calls: Vec<Value>,
     stored: bool,
-    grounding: serde_json::Map<String, Value>,
+    grounding: Grounding,
 }
 
 impl ReplyLog {
@@ -46,7 +46,7 @@ impl ReplyLog {
         model: String,
         started: Instant,
         clock: Clock,
-        grounding: serde_json::Map<String, Value>,
+        grounding: Grounding,
     ) -> Self {
         Self {
             db,
@@ -86,6 +86,7 @@ impl ReplyLog {
             metadata: with_grounding(
                 json!({"error": error, "tool_calls": self.tool_calls}),
                 &self.grounding,
+                &self.content,
             ),
             complete: false,
         }
@@ -216,6 +217,7 @@ impl TurnRelay {
                     metadata: with_grounding(
                         json!({"done_reason": last.done_reason, "tool_calls": self.log.tool_calls}),
                         &self.log.grounding,
+                        &self.log.content,
                     ),
                     complete: true,
                 };

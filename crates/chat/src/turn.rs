@@ -140,7 +140,7 @@ struct Prepared {
     new: Vec<NewMessage>,
     request: ChatMessageRequest,
     started: Instant,
-    grounding: serde_json::Map<String, Value>,
+    grounding: Grounding,
 }
 
 impl Prepared {
@@ -246,7 +246,7 @@ async fn prepare(
         new: input.messages,
         request,
         started,
-        grounding: input.grounding.map(|g| g.metadata).unwrap_or_default(),
+        grounding: input.grounding.unwrap_or_default(),
     })
 }
 
@@ -273,6 +273,7 @@ pub async fn reply_whole(
                 "tool_calls": tool_calls_of(&reply).iter().map(ToolCall::stored).collect::<Vec<_>>(),
             }),
             &prepared.grounding,
+            &reply.message.content,
         ),
         complete: true,
     };

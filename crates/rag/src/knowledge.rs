@@ -16,7 +16,7 @@ use owp_vectors::{Indexes, SearchMode};
 use owp_workshop::agents::AgentRef;
 use serde_json::json;
 
-use crate::retrieval::{Citation, Source, context_of, retrieve};
+use crate::retrieval::{Citation, Source, cite_stored_sources, context_of, retrieve};
 use crate::{RagError, systems};
 
 /// Chunks a grounded chat turn uses at most.
@@ -140,6 +140,7 @@ async fn ground(
     input.grounding = Some(Grounding {
         system: format!("{CHAT_INSTRUCTION}{}", context_of(&citations)),
         metadata,
+        answered: Some(cite_stored_sources),
     });
     Ok((input, Some(citations)))
 }

@@ -14,7 +14,9 @@ use owp_rbac::Principal;
 use owp_vectors::Indexes;
 use serde_json::json;
 
-use crate::retrieval::{Citation, Source, context_of, mark_cited, render, retrieve};
+use crate::retrieval::{
+    Citation, Source, cite_stored_sources, context_of, mark_cited, render, retrieve,
+};
 use crate::{RagError, systems};
 
 /// Longest question, in characters.
@@ -104,6 +106,7 @@ async fn ground(
         grounding: Some(Grounding {
             system: prompt,
             metadata,
+            answered: Some(cite_stored_sources),
         }),
         ..TurnInput::default()
     };

@@ -199,6 +199,23 @@ pub fn mark_cited(mut citations: Vec<Citation>, answer: &str) -> Vec<Citation> {
     citations
 }
 
+/// A grounded reply's stored metadata brought up to date with its `answer` (the chat crate's
+/// `Grounding::answered`): each of its `sources` gets `cited` as [`mark_cited`] sets it, so the
+/// stored conversation and the `citations` event agree.
+pub fn cite_stored_sources(fields: &mut serde_json::Map<String, serde_json::Value>, answer: &str) {
+    let cited = cited_numbers(answer);
+    let Some(serde_json::Value::Array(sources)) = fields.get_mut("sources") else {
+        return;
+    };
+    for source in sources {
+        let n = source.get("n").and_then(serde_json::Value::as_u64);
+        let is_cited = n.is_some_and(|n| usize::try_from(n).is_ok_and(|n| cited.contains(&n)));
+        if let serde_json::Value::Object(fields) = source {
+            fields.insert("cited".into(), serde_json::Value::Bool(is_cited));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,5 +278,25 @@ mod tests {
             "see [2]",
         );
         assert_eq!((marked[0].cited, marked[1].cited), (false, true));
+    }
+
+    #[test]
+    fn stored_sources_are_marked_like_the_citations() {
+        let sources = vec![
+            citation(1, "A", &[], None),
+            citation(2, "B", &[], None),
+            citation(3, "C", &[], None),
+        ];
+        let answer = "Hay [2] and grass [3].";
+        let mut fields = serde_json::Map::new();
+        fields.insert("sources".into(), serde_json::json!(sources));
+        cite_stored_sources(&mut fields, answer);
+        assert_eq!(
+            fields["sources"],
+            serde_json::json!(mark_cited(sources, answer))
+        );
+        let mut none = serde_json::Map::new();
+        cite_stored_sources(&mut none, answer);
+        assert!(none.is_empty());
     }
 }

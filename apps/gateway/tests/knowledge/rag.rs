@@ -17,7 +17,7 @@ on_both_backends!(
 );
 
 /// A teacher with an org collection holding the three test documents, indexed.
-async fn library(app: &TestApp) -> (String, String) {
+pub async fn library(app: &TestApp) -> (String, String) {
     let (_, teacher) = app.user_token("teacher@example.org", &["instructor"]).await;
     let (status, made) = send(
         app,
@@ -48,7 +48,8 @@ async fn library(app: &TestApp) -> (String, String) {
     (teacher, id)
 }
 
-async fn rag_system(app: &TestApp, token: &str, body: Value) -> String {
+/// Creates a RAG system from `body`; its id.
+pub async fn rag_system(app: &TestApp, token: &str, body: Value) -> String {
     let (status, made) = send(app, token, Method::POST, "/api/v1/rag-systems", Some(body)).await;
     assert_eq!(status, 201, "{made}");
     made["id"].as_str().unwrap().to_owned()
@@ -73,7 +74,7 @@ fn last_system_prompt(app: &TestApp) -> String {
 }
 
 /// SSE events as (name, data).
-fn events(body: &str) -> Vec<(String, Value)> {
+pub fn events(body: &str) -> Vec<(String, Value)> {
     body.split("\n\n")
         .filter(|f| !f.trim().is_empty())
         .map(|frame| {
