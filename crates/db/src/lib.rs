@@ -23,6 +23,7 @@ pub mod model_name;
 mod paging;
 mod pool;
 pub mod schema;
+pub mod text_search;
 pub mod time;
 mod transaction;
 

@@ -1,5 +1,7 @@
 //! Checks on free text shared by every content type: trimmed, bounded, no NUL.
 
+pub(crate) use owp_db::text_search::{contains_pattern, lower};
+
 use crate::WorkshopError;
 
 /// `text` trimmed, 1..=`max` characters (or 0..=`max` when `may_be_empty`), without NUL.
@@ -27,23 +29,4 @@ pub(crate) fn checked(
 /// Whether `name` is 1..=`max` characters, each accepted by `allowed`.
 pub(crate) fn is_identifier(name: &str, max: usize, allowed: fn(char) -> bool) -> bool {
     !name.is_empty() && name.chars().count() <= max && name.chars().all(allowed)
-}
-
-diesel::define_sql_function! {
-    /// SQL `lower()`: case-insensitive search on both engines (`ilike` does not compile
-    /// through `AnyConnection`).
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-/// A `LIKE` pattern finding `q` anywhere, lower-cased, with `\`, `%` and `_` escaped by `\`.
-pub(crate) fn contains_pattern(q: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in q.to_lowercase().chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }

@@ -7,6 +7,7 @@ mod collections;
 mod documents;
 mod pgvector;
 mod rag;
+mod rag_list;
 
 use owp_testkit::TestApp;
 use reqwest::Method;

@@ -7,6 +7,7 @@ use owp_db::ids::DocumentId;
 use owp_db::schema::{
     collection_documents, collection_generations, document_chunks, document_tags, documents,
 };
+use owp_db::text_search::{contains_pattern, lower};
 use owp_db::{AnyBackend, AnyConnection, Page, Paged};
 use owp_rbac::Principal;
 use owp_rbac::visibility::Viewer;
@@ -17,24 +18,6 @@ use super::rows::{ChunkRow, DocumentRow, audit, load};
 use super::{Document, DocumentFilter, DocumentText, SectionMark, StoredChunk};
 use crate::ChunkSpec;
 use crate::DocumentsError;
-
-diesel::define_sql_function! {
-    /// SQL `lower()`: case-insensitive search on both engines.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-/// A `LIKE` pattern finding `q` anywhere, lower-cased, with `\`, `%` and `_` escaped by `\`.
-fn contains_pattern(q: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in q.to_lowercase().chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
 
 /// The documents the caller sees, newest first; `q` searches title and file name.
 pub fn list_documents(

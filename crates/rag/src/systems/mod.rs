@@ -24,6 +24,8 @@ pub const MAX_TEMPLATE_CHARS: usize = 20_000;
 pub const MAX_COLLECTIONS: usize = 10;
 /// Most chunks retrieved per question.
 pub const MAX_TOP_K: i64 = 50;
+/// Longest list search text.
+pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// The template used when none is given: answer from the numbered sources, cite them, and say
 /// so when they do not hold the answer.
@@ -84,6 +86,15 @@ impl RagSystem {
             project_id: self.project_id,
         }
     }
+}
+
+/// Which RAG systems a list shows (besides visibility).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RagSystemFilter {
+    /// Text in the name (case-insensitive); blank means no filter.
+    pub q: Option<String>,
+    /// Only this project's RAG systems.
+    pub project_id: Option<ProjectId>,
 }
 
 /// A new RAG system.

@@ -4,8 +4,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use owp_audit::{AuditContext, EventType};
-use owp_db::ids::{ProjectId, RagSystemId};
+use owp_db::ids::RagSystemId;
 use owp_db::schema::rag_systems;
+use owp_db::text_search::{contains_pattern, lower};
 use owp_db::{AnyBackend, AnyConnection, Page, Paged};
 use owp_rbac::Principal;
 use owp_rbac::visibility::Viewer;
@@ -16,7 +17,9 @@ use super::rows::{
     RagRow, audit, checked_collections, checked_description, checked_min_score, checked_model,
     checked_name, checked_template, checked_top_k, load, name_taken,
 };
-use super::{DEFAULT_TEMPLATE, NewRagSystem, RagSystem, RagSystemChange};
+use super::{
+    DEFAULT_TEMPLATE, MAX_SEARCH_CHARS, NewRagSystem, RagSystem, RagSystemChange, RagSystemFilter,
+};
 use crate::RagError;
 
 /// Creates a RAG system owned by the caller over collections they see; publishing beyond
@@ -65,24 +68,37 @@ pub fn create_rag_system(
     .map_err(name_taken)
 }
 
-/// The RAG systems the caller sees, by name.
+/// The RAG systems the caller sees, by name; `q` searches the name.
 pub fn list_rag_systems(
     conn: &mut AnyConnection,
     principal: &Principal,
-    project: Option<ProjectId>,
+    filter: &RagSystemFilter,
     page: Page,
 ) -> Result<Paged<RagSystem>, RagError> {
+    let pattern = match filter.q.as_deref().map(str::trim) {
+        Some(q) if q.contains('\0') || q.chars().count() > MAX_SEARCH_CHARS => {
+            return Err(RagError::invalid(
+                "q",
+                format!("must be at most {MAX_SEARCH_CHARS} characters, without NUL"),
+            ));
+        }
+        Some(q) if !q.is_empty() => Some(contains_pattern(q)),
+        _ => None,
+    };
     let viewer = Viewer::load(conn, principal)?;
     let filtered = || {
-        let query = visible_filter!(
+        let mut query = visible_filter!(
             rag_systems::table.into_boxed::<AnyBackend>(),
             rag_systems,
             &viewer
         );
-        match project {
-            Some(project) => query.filter(rag_systems::project_id.eq(project.to_string())),
-            None => query,
+        if let Some(pattern) = &pattern {
+            query = query.filter(lower(rag_systems::name).like(pattern.clone()).escape('\\'));
         }
+        if let Some(project) = filter.project_id {
+            query = query.filter(rag_systems::project_id.eq(project.to_string()));
+        }
+        query
     };
     let total = filtered().count().get_result(conn)?;
     let rows: Vec<RagRow> = filtered()

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use owp_db::ids::{ProjectId, RagSystemId};
 use owp_rag::Citation;
 use owp_rag::query::{Question, ask_streamed, ask_whole};
-use owp_rag::systems::{self, NewRagSystem, RagSystem, RagSystemChange};
+use owp_rag::systems::{self, NewRagSystem, RagSystem, RagSystemChange, RagSystemFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -30,6 +30,8 @@ pub struct RagSystemList {
 /// Filters and paging of the RAG system list.
 #[derive(Deserialize, IntoParams)]
 pub struct RagSystemQuery {
+    /// Text in the name (case-insensitive).
+    q: Option<String>,
     /// Only this project's RAG systems.
     #[param(value_type = Option<String>)]
     project_id: Option<ProjectId>,
@@ -54,7 +56,7 @@ pub struct RagAnswer {
     citations: Vec<Citation>,
 }
 
-/// The RAG systems you can see.
+/// The RAG systems you can see, by name; `q` searches the name.
 #[utoipa::path(tag = "knowledge", params(RagSystemQuery), responses((status = 200, body = RagSystemList)), security(("bearer" = [])))]
 #[get("/rag-systems")]
 pub async fn list(
@@ -62,11 +64,15 @@ pub async fn list(
     auth: Auth,
     query: web::Query<RagSystemQuery>,
 ) -> Result<web::Json<RagSystemList>, ApiError> {
+    let query = query.into_inner();
     let window = page(query.limit, query.offset)?;
-    let project = query.project_id;
+    let filter = RagSystemFilter {
+        q: query.q,
+        project_id: query.project_id,
+    };
     let found = state
         .db
-        .run(move |conn| systems::list_rag_systems(conn, &auth.0, project, window))
+        .run(move |conn| systems::list_rag_systems(conn, &auth.0, &filter, window))
         .await?;
     Ok(web::Json(RagSystemList {
         items: found.items,
