@@ -46,6 +46,8 @@ struct World {
     agent: String,
     document: String,
     collection: String,
+    /// A chunk of `document`, a member of `collection`.
+    chunk: String,
     job: String,
     rag: String,
 }
@@ -252,6 +254,18 @@ async fn world(backend: Backend) -> World {
         .await
         .unwrap();
     let job = added["job_ids"][0].as_str().unwrap().to_owned();
+    let chunks: Value = app
+        .send_as(
+            &target_token,
+            Method::GET,
+            &format!("/api/v1/documents/{document}/chunks"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let chunk = chunks["items"][0]["id"].as_str().unwrap().to_owned();
     let rag = created(
         app.send_as(
             &target_token,
@@ -265,6 +279,7 @@ async fn world(backend: Backend) -> World {
     World {
         rag,
         collection,
+        chunk,
         job,
         document,
         app,
@@ -304,7 +319,7 @@ fn table(w: &World) -> Vec<Row> {
     let d = &w.disposable;
     let c = &w.conversation;
     let (p, pr, tl, ag, dc) = (&w.project, &w.prompt, &w.tool, &w.agent, &w.document);
-    let (cl, jb, rg) = (&w.collection, &w.job, &w.rag);
+    let (cl, jb, rg, ck) = (&w.collection, &w.job, &w.rag, &w.chunk);
     let all = |s: u16| [s; 7];
     // Content another user keeps private: only the organization's admins reach it.
     let hidden = |s: u16| [401, 404, 404, 404, s, 404, s];
@@ -1092,6 +1107,13 @@ fn table(w: &World) -> Vec<Row> {
             "/api/v1/collections/{id}/search",
             format!("/api/v1/collections/{cl}/search"),
             Some(json!({"query": "notes"})),
+            hidden(200),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/collections/{id}/chunks/{chunk_id}",
+            format!("/api/v1/collections/{cl}/chunks/{ck}"),
+            None,
             hidden(200),
         ),
         row(

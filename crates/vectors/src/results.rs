@@ -26,6 +26,23 @@ pub struct Position {
     pub end: usize,
 }
 
+/// A chunk's stored position columns (page, heading path as JSON, byte offsets) read back.
+pub(crate) fn position_of(
+    page: Option<i64>,
+    heading_path: Option<String>,
+    start: i64,
+    end: i64,
+) -> Position {
+    Position {
+        page: page.and_then(|p| u32::try_from(p).ok()),
+        heading_path: heading_path
+            .and_then(|path| serde_json::from_str(&path).ok())
+            .unwrap_or_default(),
+        start: usize::try_from(start).unwrap_or(0),
+        end: usize::try_from(end).unwrap_or(0),
+    }
+}
+
 type ChunkRow = (
     String,
     String,
@@ -74,14 +91,7 @@ pub(crate) fn assemble(
                 score: rank.score,
                 vector_score: rank.vector_score,
                 lexical_score: rank.lexical_score,
-                position: Position {
-                    page: page.and_then(|p| u32::try_from(p).ok()),
-                    heading_path: heading_path
-                        .and_then(|path| serde_json::from_str(&path).ok())
-                        .unwrap_or_default(),
-                    start: usize::try_from(start).unwrap_or(0),
-                    end: usize::try_from(end).unwrap_or(0),
-                },
+                position: position_of(page, heading_path, start, end),
             })
         })
         .collect())

@@ -349,6 +349,27 @@ export interface paths {
         patch: operations["update"];
         trace?: never;
     };
+    "/api/v1/collections/{id}/chunks/{chunk_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One chunk of a document in a collection you can see, with its document's title and its
+         *     position (page, heading path, byte offsets) — what a citation's `chunk_id` opens. Only
+         *     documents of the collection you may read, as in search; anything else is 404.
+         */
+        get: operations["chunk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/collections/{id}/documents": {
         parameters: {
             query?: never;
@@ -961,7 +982,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The RAG systems you can see. */
+        /** The RAG systems you can see, by name; `q` searches the name. */
         get: operations["list"];
         put?: never;
         /**
@@ -1999,6 +2020,21 @@ export interface components {
             /** @description New project (`null` takes it out of its project). */
             project_id?: string | null;
             visibility?: components["schemas"]["Visibility"] | null;
+        };
+        /** @description A chunk of a collection's document. */
+        CollectionChunk: {
+            /** @description The chunk. */
+            chunk_id: string;
+            /** @description The collection it was read through. */
+            collection_id: string;
+            /** @description Its document. */
+            document_id: string;
+            /** @description The document's title. */
+            document_title: string;
+            /** @description Page, heading path and byte offsets in the document's extracted text. */
+            position: Record<string, never>;
+            /** @description The chunk's text. */
+            text: string;
         };
         /** @description A page of collections. */
         CollectionList: {
@@ -4561,6 +4597,38 @@ export interface operations {
             };
         };
     };
+    chunk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description collection id */
+                id: string;
+                /** @description chunk id */
+                chunk_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionChunk"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     documents: {
         parameters: {
             query?: {
@@ -6463,6 +6531,8 @@ export interface operations {
     list: {
         parameters: {
             query?: {
+                /** @description Text in the name (case-insensitive). */
+                q?: string | null;
                 /** @description Only this project's RAG systems. */
                 project_id?: string | null;
                 /** @description 1..=500, default 50. */

@@ -134,6 +134,7 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(knowledge::collections::add_document)
                 .service(knowledge::collections::remove_document)
                 .service(knowledge::collections::search)
+                .service(knowledge::collections::chunk)
                 .service(knowledge::jobs::get)
                 .service(knowledge::jobs::events)
                 .service(knowledge::rag::list)

@@ -2,6 +2,7 @@
 //! limits, duplicates, visibility, delete), collections, and collections on the pgvector
 //! backend (PostgreSQL with pgvector). One test binary; the helpers live here.
 
+mod chunk;
 mod cited;
 mod collections;
 mod documents;

@@ -9,11 +9,13 @@
 //! (atomically, one update) when all its jobs are done — a new dimension is fine, since each
 //! generation learns its own.
 
+mod chunk;
 mod intake;
 mod members;
 mod rows;
 mod store;
 
+pub use chunk::{CollectionChunk, get_chunk};
 pub use intake::upload_into_collection;
 pub use members::{add_document, list_members, remove_document};
 pub(crate) use rows::{active_generation as active_generation_of, chunking_of, require_readable};

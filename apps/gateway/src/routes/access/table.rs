@@ -251,6 +251,11 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/api/v1/collections/{id}/search",
         Permission(CONTENT_READ),
     ),
+    (
+        "GET",
+        "/api/v1/collections/{id}/chunks/{chunk_id}",
+        Permission(CONTENT_READ),
+    ),
     ("GET", "/api/v1/jobs/{id}", Permission(CONTENT_READ)),
     ("GET", "/api/v1/jobs/{id}/events", Permission(CONTENT_READ)),
     ("GET", "/api/v1/rag-systems", Permission(CONTENT_READ)),

@@ -3,9 +3,10 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use owp_db::ids::{CollectionId, DocumentId, JobId, ProjectId};
+use owp_db::ids::{ChunkId, CollectionId, DocumentId, JobId, ProjectId};
 use owp_vectors::collections::{
-    self, Collection, CollectionChange, CollectionFilter, CollectionMember, NewCollection,
+    self, Collection, CollectionChange, CollectionChunk, CollectionFilter, CollectionMember,
+    NewCollection,
 };
 use owp_vectors::retrieve::{SearchAnswer, SearchRequest, search_collection};
 use serde::{Deserialize, Serialize};
@@ -303,4 +304,27 @@ pub async fn search(
     )
     .await?;
     Ok(web::Json(answer))
+}
+
+/// One chunk of a document in a collection you can see, with its document's title and its
+/// position (page, heading path, byte offsets) — what a citation's `chunk_id` opens. Only
+/// documents of the collection you may read, as in search; anything else is 404.
+#[utoipa::path(
+    tag = "knowledge",
+    params(("id" = String, Path, description = "collection id"), ("chunk_id" = String, Path, description = "chunk id")),
+    responses((status = 200, body = CollectionChunk), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+#[get("/collections/{id}/chunks/{chunk_id}")]
+pub async fn chunk(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(CollectionId, ChunkId)>,
+) -> Result<web::Json<CollectionChunk>, ApiError> {
+    let (id, chunk) = path.into_inner();
+    let found = state
+        .db
+        .run(move |conn| collections::get_chunk(conn, &auth.0, id, chunk))
+        .await?;
+    Ok(web::Json(found))
 }
