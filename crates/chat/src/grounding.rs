@@ -3,6 +3,9 @@
 
 use serde_json::Value;
 
+/// Brings a grounding's metadata fields up to date with the reply's text.
+pub type Answered = fn(&mut serde_json::Map<String, Value>, &str);
+
 /// Knowledge a turn is grounded in: a system message the model reads after the agent's system
 /// prompt (never stored, like it), and fields kept in the reply's metadata (the citations).
 #[derive(Debug, Clone, Default)]
@@ -13,7 +16,7 @@ pub struct Grounding {
     pub metadata: serde_json::Map<String, Value>,
     /// Brings [`Grounding::metadata`] up to date with the reply's text when the reply is stored
     /// (whole, streamed or cut off): e.g. which sources the answer cites.
-    pub answered: Option<fn(&mut serde_json::Map<String, Value>, &str)>,
+    pub answered: Option<Answered>,
 }
 
 /// `metadata` with the grounding's fields added, as they stand after `answer`.

@@ -76,6 +76,7 @@ pub async fn retrieve(
             mode: source.mode,
             min_score: source.min_score,
             filter: SearchFilter::default(),
+            rerank: None,
         };
         match search_collection(
             db,

@@ -13,6 +13,8 @@
 //! - [`lexical`]: keyword search in the database's own full-text index (SQLite FTS5 with BM25,
 //!   PostgreSQL tsvector with `ts_rank_cd`), from sanitised user text.
 //! - [`fusion`]: reciprocal rank fusion of rankings.
+//! - [`Rerank`]: an optional second ordering of a search's results by a model the caller
+//!   names (embeddings of the query and each result, cosine similarity).
 //! - [`search()`]: the entry point — vector, lexical or hybrid search over a collection's
 //!   generation, answered with text, title and position of each chunk.
 //!
@@ -51,6 +53,7 @@ mod indexes;
 pub mod jobs;
 pub mod lexical;
 mod pgvector;
+mod rerank;
 mod results;
 pub mod retrieve;
 pub mod revision;
@@ -64,6 +67,7 @@ pub use error::{OllamaFailure, VectorsError};
 pub use index::{Hit, IndexBackend, IndexChange, NewVector, VectorIndex, VectorQuery};
 pub use indexes::Indexes;
 pub use pgvector::PgvectorIndex;
+pub use rerank::Rerank;
 pub use results::Position;
 pub use search::{
     MAX_TOP_K, SearchMode, SearchParams, SearchResult, SearchTarget, fusion_depth, search,

@@ -91,6 +91,7 @@ pub(crate) fn assemble(
                 score: rank.score,
                 vector_score: rank.vector_score,
                 lexical_score: rank.lexical_score,
+                rerank_score: None,
                 position: position_of(page, heading_path, start, end),
             })
         })

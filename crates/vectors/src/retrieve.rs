@@ -13,7 +13,7 @@ use owp_rbac::visible_filter;
 
 use crate::collections::{Collection, CollectionState, require_readable};
 use crate::jobs::JobState;
-use crate::{Indexes, SearchMode, SearchParams, SearchResult, SearchTarget, VectorsError};
+use crate::{Indexes, Rerank, SearchMode, SearchParams, SearchResult, SearchTarget, VectorsError};
 
 /// Longest query, in characters.
 pub const MAX_QUERY_CHARS: usize = 4000;
@@ -38,6 +38,8 @@ pub struct SearchRequest {
     /// Only some of the collection's documents.
     #[serde(default)]
     pub filter: SearchFilter,
+    /// Reorder the `top_k` results by a model you are granted and keep the best `top_n`.
+    pub rerank: Option<Rerank>,
 }
 
 fn default_top_k() -> usize {
@@ -107,6 +109,11 @@ pub async fn search_collection(
             "must be a finite number",
         ));
     }
+    let reranker = request
+        .rerank
+        .as_ref()
+        .map(|rerank| rerank.checked(principal, request.top_k))
+        .transpose()?;
     let caller = principal.clone();
     let filter = request.filter.clone();
     let (collection, generation, allowed, pending) = db
@@ -186,6 +193,7 @@ pub async fn search_collection(
         mode: request.mode,
         min_score: request.min_score,
     };
+    let text = query.clone();
     let results = db
         .run(move |conn| {
             let target = SearchTarget {
@@ -195,9 +203,13 @@ pub async fn search_collection(
                 document_ids: &allowed,
             };
             let index = index.get(collection.backend)?;
-            crate::search(conn, index, &target, &query, vector.as_deref(), &params)
+            crate::search(conn, index, &target, &text, vector.as_deref(), &params)
         })
         .await?;
+    let results = match reranker {
+        Some(reranker) => reranker.apply(ollama, &query, results).await?,
+        None => results,
+    };
     Ok(SearchAnswer {
         collection_id: id,
         generation: collection.generation,

@@ -122,6 +122,9 @@ pub struct SearchResult {
     pub vector_score: Option<f32>,
     /// The lexical score, when the chunk was a lexical hit (lexical and hybrid modes).
     pub lexical_score: Option<f32>,
+    /// The similarity of its text to the query under the rerank model, when reranked (then
+    /// the results are ordered by it).
+    pub rerank_score: Option<f32>,
     /// Where in the document the chunk lies.
     pub position: Position,
 }

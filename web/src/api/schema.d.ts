@@ -3252,6 +3252,13 @@ export interface components {
              */
             version: number;
         };
+        /** @description Reorder the results with a model. */
+        Rerank: {
+            /** @description The model (granted to you) that embeds the query and each result. */
+            model: string;
+            /** @description Results kept after reranking, 1..=`top_k` (default `top_k`). */
+            top_n?: number | null;
+        };
         /** @description An optional message for a restore. */
         RestoreBody: {
             /** @description Message of the new version (default "restored version n"). */
@@ -3324,6 +3331,7 @@ export interface components {
             mode?: string | null;
             /** @description The question or keywords. */
             query: string;
+            rerank?: components["schemas"]["Rerank"] | null;
             /** @description Results wanted, 1..=100 (default 5). */
             top_k?: number;
         };

@@ -9,6 +9,7 @@ mod documents;
 mod pgvector;
 mod rag;
 mod rag_list;
+mod rerank;
 
 use owp_testkit::TestApp;
 use reqwest::Method;
