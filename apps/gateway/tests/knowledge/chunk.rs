@@ -7,7 +7,7 @@ use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::rag::library;
+use crate::fixtures::library;
 use crate::{other_org_admin, send, upload};
 
 on_both_backends!(a_collection_chunk_opens_under_the_search_rule,);

@@ -5,7 +5,7 @@ use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::rag::{events, library, rag_system};
+use crate::fixtures::{events, library, rag_system};
 use crate::send;
 
 on_both_backends!(stored_sources_are_marked_cited_like_the_citations_sent,);

@@ -6,6 +6,7 @@ mod chunk;
 mod cited;
 mod collections;
 mod documents;
+mod fixtures;
 mod pgvector;
 mod rag;
 mod rag_list;

@@ -5,7 +5,7 @@ use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::rag::{library, rag_system};
+use crate::fixtures::{library, rag_system};
 use crate::{field_of, other_org_admin, send};
 
 on_both_backends!(rag_systems_are_searched_by_name_and_paged,);

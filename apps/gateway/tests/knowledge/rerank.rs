@@ -7,7 +7,7 @@ use owp_testkit::{Backend, TestApp, on_both_backends};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::rag::library;
+use crate::fixtures::library;
 use crate::{field_of, send};
 
 on_both_backends!(search_results_are_reranked_by_a_granted_model,);
