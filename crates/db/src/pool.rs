@@ -34,14 +34,17 @@ impl r2d2::ManageConnection for ConnectionManager {
             .map_err(diesel::r2d2::Error::ConnectionError)
     }
 
+    /// PostgreSQL connections are pinged at check-out (the server may have closed one while it
+    /// sat idle); a SQLite connection is a file handle that cannot go stale, so it is not asked
+    /// anything (the ping was a parse and a step on every database call).
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
-        let ping = diesel::sql_query("SELECT 1");
         match conn {
-            AnyConnection::Pg(c) => ping.execute(c),
-            AnyConnection::Sqlite(c) => ping.execute(c),
+            AnyConnection::Pg(c) => diesel::sql_query("SELECT 1")
+                .execute(c)
+                .map(drop)
+                .map_err(diesel::r2d2::Error::QueryError),
+            AnyConnection::Sqlite(_) => Ok(()),
         }
-        .map(drop)
-        .map_err(diesel::r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, conn: &mut AnyConnection) -> bool {

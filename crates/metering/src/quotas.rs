@@ -124,7 +124,8 @@ pub fn quota_of(conn: &mut AnyConnection, subject: Subject) -> Result<Quota, Met
     let row: Option<(Option<i64>, Option<i64>)> = token_quotas::table
         .filter(token_quotas::subject_id.eq(subject.id()))
         .select((token_quotas::daily_tokens, token_quotas::monthly_tokens))
-        .first(conn)
+        // The primary key: no `LIMIT ?`, which SQLite would re-plan at every binding.
+        .get_result(conn)
         .optional()?;
     Ok(
         row.map_or_else(Quota::default, |(daily_tokens, monthly_tokens)| Quota {

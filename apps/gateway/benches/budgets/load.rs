@@ -86,7 +86,8 @@ async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) {
     let header = |name: &str| {
         head.lines().find_map(|line| {
             let (key, value) = line.split_once(':')?;
-            key.eq_ignore_ascii_case(name).then(|| value.trim().to_owned())
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
         })
     };
     if let Some(length) = header("content-length") {

@@ -69,12 +69,22 @@ async fn bench(backend: Backend) -> Vec<Row> {
     let ceiling = load::run(server.addr, "/healthz", None, CONNECTIONS, LOAD_LENGTH).await;
     rows.push(row(
         "GET /healthz (ceiling)",
-        format!("{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms", ceiling.per_second, ceiling.p50, ceiling.p99),
+        format!(
+            "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+            ceiling.per_second, ceiling.p50, ceiling.p99
+        ),
         "",
         true,
     ));
     for (credential, token) in [("API key", key.as_str()), ("JWT", jwt.as_str())] {
-        let read = load::run(server.addr, READ_PATH, Some(token), CONNECTIONS, LOAD_LENGTH).await;
+        let read = load::run(
+            server.addr,
+            READ_PATH,
+            Some(token),
+            CONNECTIONS,
+            LOAD_LENGTH,
+        )
+        .await;
         let share = read.per_second / ceiling.per_second;
         rows.push(row(
             format!("GET {READ_PATH}, {credential}"),
@@ -90,10 +100,22 @@ async fn bench(backend: Backend) -> Vec<Row> {
         ));
     }
     let loaded = server.memory();
-    rows.push(memory_row("RSS after the read load", loaded, "< 100 MiB", loaded.now < 100.0));
+    rows.push(memory_row(
+        "RSS after the read load",
+        loaded,
+        "< 100 MiB",
+        loaded.now < 100.0,
+    ));
 
     ollama.clear_requests();
-    let models = load::run(server.addr, "/api/v1/models", Some(&key), CONNECTIONS, LOAD_LENGTH).await;
+    let models = load::run(
+        server.addr,
+        "/api/v1/models",
+        Some(&key),
+        CONNECTIONS,
+        LOAD_LENGTH,
+    )
+    .await;
     let tags = ollama
         .requests()
         .iter()
@@ -102,7 +124,11 @@ async fn bench(backend: Backend) -> Vec<Row> {
     let periods = LOAD_LENGTH.as_secs_f64() / 2.0;
     rows.push(row(
         "GET /api/v1/models: Ollama /api/tags calls",
-        format!("{tags} calls in {} s ({:.0} req/s served)", LOAD_LENGTH.as_secs(), models.per_second),
+        format!(
+            "{tags} calls in {} s ({:.0} req/s served)",
+            LOAD_LENGTH.as_secs(),
+            models.per_second
+        ),
         "<= 1 per 2 s cache period",
         (tags as f64) <= periods.ceil() + 1.0,
     ));
@@ -129,19 +155,44 @@ async fn bench(backend: Backend) -> Vec<Row> {
 async fn pass_through(client: &reqwest::Client, server: &Server, ollama: &FakeOllama) -> Vec<Row> {
     let key = Some(server.key.as_str());
     let chat = streams::chat_body();
-    let direct = streams::sequential(client, &format!("{}/api/chat", ollama.url()), None, &chat).await;
-    let proxied = streams::sequential(client, &format!("{}/ollama/api/chat", server.url), key, &chat).await;
-    let openai = streams::sequential(client, &format!("{}/v1/chat/completions", server.url), key, &chat).await;
-    let stored = streams::sequential(client, &format!("{}/api/v1/chat", server.url), key, &chat).await;
+    let direct =
+        streams::sequential(client, &format!("{}/api/chat", ollama.url()), None, &chat).await;
+    let proxied = streams::sequential(
+        client,
+        &format!("{}/ollama/api/chat", server.url),
+        key,
+        &chat,
+    )
+    .await;
+    let openai = streams::sequential(
+        client,
+        &format!("{}/v1/chat/completions", server.url),
+        key,
+        &chat,
+    )
+    .await;
+    let stored =
+        streams::sequential(client, &format!("{}/api/v1/chat", server.url), key, &chat).await;
     let embed = streams::embed_body();
-    let embed_direct = streams::sequential(client, &format!("{}/api/embed", ollama.url()), None, &embed).await;
-    let embed_proxied = streams::sequential(client, &format!("{}/ollama/api/embed", server.url), key, &embed).await;
+    let embed_direct =
+        streams::sequential(client, &format!("{}/api/embed", ollama.url()), None, &embed).await;
+    let embed_proxied = streams::sequential(
+        client,
+        &format!("{}/ollama/api/embed", server.url),
+        key,
+        &embed,
+    )
+    .await;
     let over = |s: &streams::Sequential| s.first_p50() - direct.first_p50();
     let embed_over = embed_proxied.total_p50() - embed_direct.total_p50();
     vec![
         row(
             "streamed chat /ollama/api/chat: first byte over direct",
-            format!("+{:.2} ms (direct {:.2} ms)", over(&proxied), direct.first_p50()),
+            format!(
+                "+{:.2} ms (direct {:.2} ms)",
+                over(&proxied),
+                direct.first_p50()
+            ),
             "<= +0.5 ms",
             over(&proxied) <= 0.5,
         ),
@@ -159,7 +210,10 @@ async fn pass_through(client: &reqwest::Client, server: &Server, ollama: &FakeOl
         ),
         row(
             "embeddings /ollama/api/embed over direct",
-            format!("+{embed_over:.2} ms (direct {:.2} ms)", embed_direct.total_p50()),
+            format!(
+                "+{embed_over:.2} ms (direct {:.2} ms)",
+                embed_direct.total_p50()
+            ),
             "<= +0.5 ms",
             embed_over <= 0.5,
         ),
@@ -281,7 +335,10 @@ async fn sign_in(client: &reqwest::Client, url: &str) -> String {
         .json()
         .await
         .expect("sign-in answer");
-    res["access_token"].as_str().expect("access_token").to_owned()
+    res["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_owned()
 }
 
 fn print(backend: Backend, rows: &[Row]) {
@@ -289,7 +346,13 @@ fn print(backend: Backend, rows: &[Row]) {
     println!("| figure | measured | budget | met |");
     println!("|---|---|---|---|");
     for r in rows {
-        let met = if r.budget.is_empty() { "" } else if r.met { "yes" } else { "NO" };
+        let met = if r.budget.is_empty() {
+            ""
+        } else if r.met {
+            "yes"
+        } else {
+            "NO"
+        };
         println!("| {} | {} | {} | {met} |", r.figure, r.value, r.budget);
     }
 }
