@@ -50,7 +50,8 @@ fn row(figure: impl Into<String>, value: String, budget: &'static str, met: bool
 async fn bench(backend: Backend) -> Vec<Row> {
     let ollama = FakeOllama::start().await.expect("fake Ollama");
     ollama.set_tokens_per_reply(20);
-    let database = server::database(backend);
+    // Empty: the server migrates and seeds it on its first start, as on a new install.
+    let database = owp_testkit::TestDatabase::create_empty(backend);
     let first = Server::start(&database, &ollama.url(), None);
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(2048)

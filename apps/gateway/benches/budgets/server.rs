@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 
-use owp_testkit::{Backend, TestDatabase};
+use owp_testkit::TestDatabase;
 
 /// The bootstrap admin's email (the default) and the password the bench gives it.
 pub const ADMIN_EMAIL: &str = "admin@example.com";
@@ -132,9 +132,4 @@ fn memory(pid: u32) -> Memory {
         now: field("VmRSS:"),
         peak: field("VmHWM:"),
     }
-}
-
-/// A fresh, empty database of `backend` (the server migrates and seeds it on its first start).
-pub fn database(backend: Backend) -> TestDatabase {
-    TestDatabase::create_empty(backend)
 }
