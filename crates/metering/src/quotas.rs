@@ -150,36 +150,31 @@ fn next_month_start(day: NaiveDate) -> NaiveDate {
         .unwrap_or(first)
 }
 
-/// Every budget that applies to `caller` at `at`: the user's, then the key's. One query when
-/// none is set (the common case, on every model call); spending is read only for set budgets.
+/// Every budget that applies to `caller` at `at`: the user's, then the key's. One primary-key
+/// lookup per subject when none is set (the common case, on every model call; a list lookup
+/// with `eq_any` would be parsed anew by SQLite each time); spending is read only for set
+/// budgets.
 pub fn budgets(
     conn: &mut AnyConnection,
     caller: &Caller,
     at: NaiveDateTime,
 ) -> Result<Vec<Budget>, MeteringError> {
-    let user = caller.user_id.to_string();
     let key = caller.key_id.map(|k| k.to_string());
-    let subjects: Vec<&str> = std::iter::once(user.as_str())
-        .chain(key.as_deref())
-        .collect();
-    let mut rows: Vec<(String, Option<i64>, Option<i64>)> = token_quotas::table
-        .filter(token_quotas::subject_id.eq_any(subjects))
-        .select((
-            token_quotas::subject_id,
-            token_quotas::daily_tokens,
-            token_quotas::monthly_tokens,
-        ))
-        .load(conn)?;
-    // The user's budgets first, then the key's.
-    rows.sort_by_key(|(subject, _, _)| *subject != user);
+    let mut subjects = vec![("user", Subject::User(caller.user_id), None)];
+    if let Some(credential) = caller.key_id {
+        let subject = Subject::Key {
+            owner: caller.user_id,
+            key: credential,
+        };
+        subjects.push(("api_key", subject, key.as_deref()));
+    }
     let today = at.date();
     let mut out = Vec::new();
-    for (subject, daily, monthly) in rows {
-        let (scope, key) = if subject == user {
-            ("user", None)
-        } else {
-            ("api_key", Some(subject.as_str()))
-        };
+    for (scope, subject, key) in subjects {
+        let Quota {
+            daily_tokens: daily,
+            monthly_tokens: monthly,
+        } = quota_of(conn, subject)?;
         let periods = [
             ("daily", daily, today, today.succ_opt().unwrap_or(today)),
             (
