@@ -67,6 +67,9 @@ pub enum StartError {
     /// Metrics could not be registered.
     #[error("metrics: {0}")]
     Metrics(#[from] prometheus::Error),
+    /// The OpenAPI document could not be encoded.
+    #[error("OpenAPI document: {0}")]
+    OpenApi(#[from] serde_json::Error),
 }
 
 /// A bound, not yet running server.
@@ -101,6 +104,8 @@ impl Application {
                 ("GET", "/docs/*"),
             ],
         ));
+        let spec_json = web::Data::new(openapi::SpecJson::encode(&spec)?);
+        drop(spec);
         let redis = match &config.redis_url {
             Some(url) => {
                 crate::http::shared_limits::connect(url.expose(), &config.redis_key_prefix).await
@@ -170,6 +175,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(metrics.clone())
                 .app_data(known_routes.clone())
+                .app_data(spec_json.clone())
                 .app_data(json_config())
                 .app_data(form_config())
                 .app_data(payload_config())
@@ -184,11 +190,10 @@ impl Application {
                 .configure(routes::register)
                 .into_app()
                 .route("/docs", web::get().to(redirect_to_docs))
-                .service(
-                    SwaggerUi::new("/docs/{_:.*}")
-                        .url("/openapi.json", spec.clone())
-                        .config(utoipa_swagger_ui::Config::default().validator_url("none")),
-                )
+                .route("/openapi.json", web::get().to(openapi::serve))
+                .service(SwaggerUi::new("/docs/{_:.*}").config(
+                    utoipa_swagger_ui::Config::new(["/openapi.json"]).validator_url("none"),
+                ))
                 .configure(move |cfg| {
                     if let Some(extra) = &extra_routes {
                         extra(cfg);

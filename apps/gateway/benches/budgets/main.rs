@@ -27,6 +27,10 @@ const CONNECTIONS: usize = 32;
 const READ_PATH: &str = "/api/v1/users?limit=10";
 /// How long the server is left alone before memory is read again.
 const SETTLE: Duration = Duration::from_secs(60);
+/// How long a freshly started server is left alone before its idle memory is read: "idle" is
+/// a server with nothing to do, not one still returning what its start-up used (jemalloc's
+/// background thread hands freed pages back after a second, see docs/decisions.md).
+const IDLE_AFTER_READY: Duration = Duration::from_secs(3);
 const STREAM_TOKENS: usize = 50;
 const TOKEN_DELAY: Duration = Duration::from_millis(100);
 
@@ -58,11 +62,13 @@ async fn bench(backend: Backend) -> Vec<Row> {
         .build()
         .expect("client");
     wait_ready(&client, &first.url).await;
+    tokio::time::sleep(IDLE_AFTER_READY).await;
     let idle_first = first.memory().now;
     let key = first.key.clone();
     drop(first);
     let server = Server::start(&database, &ollama.url(), Some(&key));
     wait_ready(&client, &server.url).await;
+    tokio::time::sleep(IDLE_AFTER_READY).await;
     let idle = server.memory().now;
     let jwt = sign_in(&client, &server.url).await;
     let mut rows = Vec::new();
