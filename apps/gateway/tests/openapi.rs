@@ -25,7 +25,13 @@ async fn openapi_is_3_1_and_lists_every_route(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let res = app.get("/openapi.json").await;
     assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/json");
     let spec: Value = res.json().await.unwrap();
+    // Served from the bytes encoded at start: the same document the binary prints.
+    assert_eq!(
+        spec,
+        serde_json::to_value(owp_gateway::openapi::spec()).unwrap()
+    );
     assert!(
         spec["openapi"].as_str().unwrap().starts_with("3.1."),
         "{}",
