@@ -175,3 +175,33 @@ async fn columns(db: &Database) -> BTreeSet<(String, String, bool)> {
         .map(|c| (c.table_name, c.column_name, c.nullable))
         .collect()
 }
+
+#[derive(diesel::QueryableByName)]
+struct CompileOption {
+    #[diesel(sql_type = Text)]
+    compile_options: String,
+}
+
+/// The bundled SQLite carries the build flags of `.cargo/config.toml`: with its query planner
+/// stability guarantee a bound `LIMIT ?` no longer expires the cached statement on every page
+/// read (docs/decisions.md). A build outside the checkout, or an environment overriding
+/// `LIBSQLITE3_FLAGS`, would lose it silently; this says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_is_built_with_the_planner_stability_guarantee() {
+    let database = TestDatabase::create(Backend::Sqlite);
+    let db = database.migrated().await;
+    let options = db
+        .run(|conn| match conn {
+            AnyConnection::Sqlite(c) => diesel::sql_query("PRAGMA compile_options")
+                .load::<CompileOption>(c)
+                .map_err(StoreError::from),
+            AnyConnection::Pg(_) => unreachable!("a SQLite test database"),
+        })
+        .await
+        .unwrap();
+    let options: Vec<String> = options.into_iter().map(|o| o.compile_options).collect();
+    assert!(
+        options.iter().any(|o| o == "ENABLE_QPSG"),
+        "compile options: {options:?}"
+    );
+}
