@@ -103,7 +103,9 @@ impl Database {
         spawn_blocking(move || {
             let _permit = permit;
             let mut conn = pool.get().map_err(StoreError::from)?;
-            work(&mut conn)
+            let outcome = work(&mut conn);
+            conn.used(outcome.is_err());
+            outcome
         })
         .await?
     }
@@ -119,7 +121,9 @@ impl Database {
                 return Ok(0);
             }
             let mut conn = this.pool.get_timeout(wait)?;
-            let applied = migrations::run_migrations(&mut conn)?;
+            let applied = migrations::run_migrations(&mut conn);
+            conn.used(applied.is_err());
+            let applied = applied?;
             this.schema_ready.store(true, Ordering::Release);
             Ok(applied)
         })
@@ -132,7 +136,9 @@ impl Database {
         let backend = self.backend;
         let probe = spawn_blocking(move || {
             let mut conn = pool.get_timeout(timeout)?;
-            migrations::pending_migrations(&mut conn)
+            let pending = migrations::pending_migrations(&mut conn);
+            conn.used(pending.is_err());
+            pending
         })
         .await
         .and_then(|r| r);

@@ -36,5 +36,5 @@ pub use database::{Database, Readiness, spawn_blocking};
 pub use error::StoreError;
 pub use migrations::{pending_migrations, run_migrations};
 pub use paging::{Page, PageError, Paged};
-pub use pool::{ConnectionManager, Pool, PoolOptions};
+pub use pool::{ConnectionManager, Pool, PoolOptions, TrackedConnection};
 pub use transaction::write_transaction;

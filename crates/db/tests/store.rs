@@ -1,6 +1,7 @@
 //! `StoreError` classification and schema parity, on real SQLite and PostgreSQL databases.
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use diesel::RunQueryDsl;
@@ -94,6 +95,7 @@ async fn unreachable_database_is_unavailable(backend: Backend) {
     let options = PoolOptions {
         max_size: 2,
         acquire_timeout: Duration::from_millis(300),
+        ..PoolOptions::default()
     };
     let db = Database::new(&DatabaseUrl::parse(outage.url()).unwrap(), options);
     let before = db.run(|_| Ok::<_, StoreError>(())).await;
@@ -203,5 +205,114 @@ async fn sqlite_is_built_with_the_planner_stability_guarantee() {
     assert!(
         options.iter().any(|o| o == "ENABLE_QPSG"),
         "compile options: {options:?}"
+    );
+}
+
+#[derive(diesel::QueryableByName)]
+struct BackendPid {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pid: i32,
+}
+
+/// A PostgreSQL pool of `max_size` connections that count as idle after `ping_idle_after`.
+async fn postgres_pool(
+    database: &TestDatabase,
+    max_size: u32,
+    ping_idle_after: Duration,
+) -> Database {
+    let options = PoolOptions {
+        max_size,
+        ping_idle_after,
+        ..PoolOptions::default()
+    };
+    let db = Database::new(&DatabaseUrl::parse(database.url()).unwrap(), options);
+    db.migrate_within(Duration::from_secs(5)).await.unwrap();
+    db
+}
+
+/// The server process behind the pool's connection.
+async fn backend_pid(db: &Database) -> Result<i32, StoreError> {
+    db.run(|conn| {
+        Ok(diesel::sql_query("SELECT pg_backend_pid() AS pid")
+            .get_result::<BackendPid>(conn)?
+            .pid)
+    })
+    .await
+}
+
+/// Ends that server process from another connection, waiting until it has gone.
+async fn terminate(database: &TestDatabase, pid: i32) {
+    let other = postgres_pool(database, 1, Duration::ZERO).await;
+    other
+        .run(move |conn| execute_sql(conn, &format!("SELECT pg_terminate_backend({pid}, 5000)")))
+        .await
+        .unwrap();
+}
+
+/// A connection idle past the limit is pinged at check-out: one the server closed meanwhile is
+/// replaced before the caller sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_postgres_connection_the_server_closed_is_replaced_unseen() {
+    let database = TestDatabase::create(Backend::Postgres);
+    let db = postgres_pool(&database, 1, Duration::ZERO).await;
+    let first = backend_pid(&db).await.unwrap();
+    terminate(&database, first).await;
+    let second = backend_pid(&db).await.expect("a fresh connection");
+    assert_ne!(first, second);
+}
+
+/// A busy connection is not pinged; when the server closed it, the one call that finds out fails
+/// and the connection is dropped: it is not handed out again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_postgres_connection_the_server_closed_fails_once_then_is_replaced() {
+    let database = TestDatabase::create(Backend::Postgres);
+    let db = postgres_pool(&database, 1, Duration::from_secs(3600)).await;
+    let first = backend_pid(&db).await.unwrap();
+    terminate(&database, first).await;
+    let failed = backend_pid(&db).await;
+    assert!(
+        failed.is_err(),
+        "the closed connection answered: {failed:?}"
+    );
+    let second = backend_pid(&db).await.expect("a fresh connection");
+    assert_ne!(first, second);
+    assert_eq!(backend_pid(&db).await, Ok(second));
+}
+
+/// Both connections of a busy pool closed by the server (a restart): the call that finds the
+/// first one dead fails; the other is pinged before its next use and replaced unseen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_one_dead_postgres_connection_the_others_are_pinged_before_use() {
+    let database = TestDatabase::create(Backend::Postgres);
+    let db = postgres_pool(&database, 2, Duration::from_secs(3600)).await;
+    let both_held = Arc::new(Barrier::new(2));
+    let hold = |db: Database, barrier: Arc<Barrier>| async move {
+        db.run(move |conn| {
+            barrier.wait();
+            Ok::<_, StoreError>(
+                diesel::sql_query("SELECT pg_backend_pid() AS pid")
+                    .get_result::<BackendPid>(conn)?
+                    .pid,
+            )
+        })
+        .await
+    };
+    let (a, b) = tokio::join!(
+        hold(db.clone(), both_held.clone()),
+        hold(db.clone(), both_held)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_ne!(a, b, "two connections were held at once");
+    terminate(&database, a).await;
+    terminate(&database, b).await;
+
+    let failed = backend_pid(&db).await;
+    assert!(failed.is_err(), "a closed connection answered: {failed:?}");
+    let fresh = backend_pid(&db)
+        .await
+        .expect("the other was replaced unseen");
+    assert!(
+        fresh != a && fresh != b,
+        "{fresh} is one of the closed {a}, {b}"
     );
 }

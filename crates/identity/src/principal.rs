@@ -27,14 +27,18 @@ type PrincipalRow = (
 
 /// The user's row joined with their roles and permissions — ONE indexed query per request, so
 /// revocation stays immediate without three round trips — limited to requests whose session
-/// (when given) is open at `at`. No rows: no such user, or the session has ended.
+/// (when given) is open at `at`. No rows: no such user, or the session has ended. The joins are
+/// written flat (left-deep): SQLite materialises a nested `user_roles ⋈ roles` join for every
+/// user before picking the caller's rows, a scan of all role grants per request.
 fn principal_rows(
     conn: &mut AnyConnection,
     user: UserId,
     session: Option<(SessionId, NaiveDateTime)>,
 ) -> Result<Vec<PrincipalRow>, StoreError> {
     let mut query = users::table
-        .left_join(user_roles::table.inner_join(roles::table.left_join(role_permissions::table)))
+        .left_join(user_roles::table.on(user_roles::user_id.eq(users::id)))
+        .left_join(roles::table.on(roles::id.eq(user_roles::role_id)))
+        .left_join(role_permissions::table.on(role_permissions::role_id.eq(roles::id)))
         .filter(users::id.eq(user.to_string()))
         .select((
             users::organization_id,
@@ -114,7 +118,10 @@ pub fn principal_for_token(
     Ok(principal)
 }
 
-/// The principal behind an `owp_` API key, narrowed to the key's scopes and models.
+/// The principal behind an `owp_` API key, narrowed to the key's scopes and models: the key's
+/// row, then its owner's (two statements in one database call). Read in one joined query, the
+/// key's columns came back once per (role, permission) row and decoding their timestamps cost
+/// more than the statement saved (SQLite reads 8.0k → 6.3k/s, measured).
 pub fn principal_for_api_key(
     conn: &mut AnyConnection,
     cache: &ApiKeyCache,

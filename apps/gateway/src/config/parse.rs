@@ -55,6 +55,7 @@ pub(super) fn parse(env: Lookup<'_>) -> Result<Config, ConfigError> {
             .flatten()
             .map(Duration::from_millis)
             .unwrap_or(PoolOptions::default().acquire_timeout),
+        ..PoolOptions::default()
     };
     let jwt_secret = problems.check(jwt_secret(env, prod)).flatten();
     let audit_secret = problems.check(audit_secret(env, prod)).flatten();
