@@ -150,31 +150,60 @@ fn next_month_start(day: NaiveDate) -> NaiveDate {
         .unwrap_or(first)
 }
 
-/// Every budget that applies to `caller` at `at`: the user's, then the key's. One primary-key
-/// lookup per subject when none is set (the common case, on every model call; a list lookup
-/// with `eq_any` would be parsed anew by SQLite each time); spending is read only for set
-/// budgets.
+/// The budgets set for the caller's user and key (when the call came with one), read in ONE
+/// statement of a fixed shape (`subject_id = ? OR subject_id = ?`; the user's id twice without
+/// a key), so SQLite keeps it prepared and PostgreSQL answers in one round trip; a list lookup
+/// with `eq_any` would be parsed anew by SQLite each time.
+fn quotas_of_caller(
+    conn: &mut AnyConnection,
+    user: &str,
+    key: Option<&str>,
+) -> Result<(Quota, Quota), MeteringError> {
+    let rows: Vec<(String, Option<i64>, Option<i64>)> = token_quotas::table
+        .filter(
+            token_quotas::subject_id
+                .eq(user)
+                .or(token_quotas::subject_id.eq(key.unwrap_or(user))),
+        )
+        .select((
+            token_quotas::subject_id,
+            token_quotas::daily_tokens,
+            token_quotas::monthly_tokens,
+        ))
+        .load(conn)?;
+    let quota_of_id = |id: Option<&str>| {
+        rows.iter()
+            .find(|(subject, _, _)| Some(subject.as_str()) == id)
+            .map_or_else(Quota::default, |(_, daily_tokens, monthly_tokens)| Quota {
+                daily_tokens: *daily_tokens,
+                monthly_tokens: *monthly_tokens,
+            })
+    };
+    Ok((quota_of_id(Some(user)), quota_of_id(key)))
+}
+
+/// Every budget that applies to `caller` at `at`: the user's, then the key's. One statement
+/// reads what is set for both (none, the common case, on every model call); spending is read
+/// only for set budgets.
 pub fn budgets(
     conn: &mut AnyConnection,
     caller: &Caller,
     at: NaiveDateTime,
 ) -> Result<Vec<Budget>, MeteringError> {
+    let user = caller.user_id.to_string();
     let key = caller.key_id.map(|k| k.to_string());
-    let mut subjects = vec![("user", Subject::User(caller.user_id), None)];
-    if let Some(credential) = caller.key_id {
-        let subject = Subject::Key {
-            owner: caller.user_id,
-            key: credential,
-        };
-        subjects.push(("api_key", subject, key.as_deref()));
+    let (user_quota, key_quota) = quotas_of_caller(conn, &user, key.as_deref())?;
+    let mut subjects = vec![("user", user_quota, None)];
+    if key.is_some() {
+        subjects.push(("api_key", key_quota, key.as_deref()));
     }
     let today = at.date();
     let mut out = Vec::new();
-    for (scope, subject, key) in subjects {
+    for (scope, quota, key) in subjects {
         let Quota {
             daily_tokens: daily,
             monthly_tokens: monthly,
-        } = quota_of(conn, subject)?;
+        } = quota;
         let periods = [
             ("daily", daily, today, today.succ_opt().unwrap_or(today)),
             (
