@@ -10,7 +10,7 @@ on_both_backends!(
     docs_page_loads_only_local_assets
 );
 
-/// Routes that must be documented; the role × route matrix (matrix.rs) checks that the
+/// Routes that must be documented; the role × route matrix (matrix/) checks that the
 /// document lists exactly the routes the table covers.
 const ROUTES: [(&str, &str); 6] = [
     ("get", "/healthz"),
