@@ -4,6 +4,8 @@
 
 mod chunk;
 mod cited;
+mod collection_input;
+mod collection_jobs;
 mod collections;
 mod documents;
 mod fixtures;
