@@ -7,6 +7,7 @@ mod cited;
 mod collection_input;
 mod collection_jobs;
 mod collections;
+mod document_rules;
 mod documents;
 mod fixtures;
 mod pgvector;
