@@ -156,9 +156,12 @@ fn next_month_start(day: NaiveDate) -> NaiveDate {
 /// with `eq_any` would be parsed anew by SQLite each time.
 fn quotas_of_caller(
     conn: &mut AnyConnection,
-    user: &str,
-    key: Option<&str>,
+    user: Subject,
+    key: Option<Subject>,
 ) -> Result<(Quota, Quota), MeteringError> {
+    let user = user.id();
+    let key = key.map(Subject::id);
+    let (user, key) = (user.as_str(), key.as_deref());
     let rows: Vec<(String, Option<i64>, Option<i64>)> = token_quotas::table
         .filter(
             token_quotas::subject_id
@@ -190,9 +193,13 @@ pub fn budgets(
     caller: &Caller,
     at: NaiveDateTime,
 ) -> Result<Vec<Budget>, MeteringError> {
-    let user = caller.user_id.to_string();
     let key = caller.key_id.map(|k| k.to_string());
-    let (user_quota, key_quota) = quotas_of_caller(conn, &user, key.as_deref())?;
+    let key_subject = caller.key_id.map(|credential| Subject::Key {
+        owner: caller.user_id,
+        key: credential,
+    });
+    let (user_quota, key_quota) =
+        quotas_of_caller(conn, Subject::User(caller.user_id), key_subject)?;
     let mut subjects = vec![("user", user_quota, None)];
     if key.is_some() {
         subjects.push(("api_key", key_quota, key.as_deref()));
